@@ -1,0 +1,1 @@
+"""Pure domain model: frozen dataclasses and enums, no I/O."""

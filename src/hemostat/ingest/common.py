@@ -1,0 +1,114 @@
+"""Normalization shared by the format readers: hashes, support properties, identifiers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from hemostat.domain.component import Hash, SupportLevel
+from hemostat.domain.purl import PurlError, normalize_purl
+
+# The hemostat: property taxonomy (docs/sbom-properties.md). No SBOM standard has fields for the
+# FDA's "level of support" and "end-of-support date", so they travel as component properties.
+PROP_LEVEL = "hemostat:level_of_support"
+PROP_EOS = "hemostat:end_of_support"
+PROP_NOTE = "hemostat:support_note"
+
+_LEVEL_ALIASES = {
+    "actively_maintained": SupportLevel.ACTIVELY_MAINTAINED,
+    "actively maintained": SupportLevel.ACTIVELY_MAINTAINED,
+    "active": SupportLevel.ACTIVELY_MAINTAINED,
+    "maintained": SupportLevel.ACTIVELY_MAINTAINED,
+    "no_longer_maintained": SupportLevel.NO_LONGER_MAINTAINED,
+    "no longer maintained": SupportLevel.NO_LONGER_MAINTAINED,
+    "unmaintained": SupportLevel.NO_LONGER_MAINTAINED,
+    "abandoned": SupportLevel.ABANDONED,
+    "unknown": SupportLevel.UNKNOWN,
+}
+
+_HASH_ALGS = {
+    re.sub(r"[^a-z0-9]", "", a.lower()): a
+    for a in (
+        "MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "SHA3-256", "SHA3-384", "SHA3-512",
+        "BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3", "SHA-224", "MD2", "MD4", "MD6",
+        "ADLER32",
+    )
+}
+
+
+def norm_hash(alg: str, value: str) -> Hash:
+    key = re.sub(r"[^a-z0-9]", "", alg.lower())
+    return Hash(_HASH_ALGS.get(key, alg.upper()), value.strip().lower())
+
+
+def parse_level(text: str) -> SupportLevel | None:
+    return _LEVEL_ALIASES.get(text.strip().lower().replace("-", "_").replace("  ", " "))
+
+
+def parse_eos(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def support_from_properties(
+    props: tuple[tuple[str, str], ...], *, where: str
+) -> tuple[SupportLevel | None, date | None, str | None, list[str]]:
+    """Read level of support / end of support from ``hemostat:`` properties."""
+    level: SupportLevel | None = None
+    eos: date | None = None
+    note: str | None = None
+    warnings: list[str] = []
+    for name, value in props:
+        if name == PROP_LEVEL:
+            level = parse_level(value)
+            if level is None:
+                warnings.append(
+                    f"{where}: {PROP_LEVEL}={value!r} is not one of "
+                    + ", ".join(s.value for s in SupportLevel)
+                )
+        elif name == PROP_EOS:
+            eos = parse_eos(value)
+            if eos is None:
+                note = note or value
+                if value.strip().lower() not in ("unknown", "none", "n/a"):
+                    warnings.append(f"{where}: {PROP_EOS}={value!r} is not an ISO date")
+        elif name == PROP_NOTE:
+            note = value
+    return level, eos, note, warnings
+
+
+def clean_purl(text: str | None, *, where: str, warnings: list[str]) -> str | None:
+    """Canonical purl, or None with a warning naming the component (never an exception)."""
+    if not text:
+        return None
+    try:
+        return normalize_purl(text.strip())
+    except PurlError as exc:
+        warnings.append(f"{where}: invalid purl {text!r} ({exc}); kept without purl")
+        return None
+
+
+_CPE23 = re.compile(r"^cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!\"#$%&'\(\)\+,/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!\"#$%&'\(\)\+,/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){4}$")  # noqa: E501 - the CPE 2.3 formatted-string regex from NISTIR 7695
+
+
+def clean_cpe(text: str | None, *, where: str, warnings: list[str]) -> str | None:
+    """Accept CPE 2.3 formatted strings as-is and CPE 2.2 URIs converted to 2.3."""
+    if not text:
+        return None
+    t = text.strip()
+    if t.startswith("cpe:/"):
+        t = cpe22_to_23(t)
+    if _CPE23.match(t):
+        return t
+    warnings.append(f"{where}: invalid CPE {text!r}; kept without it")
+    return None
+
+
+def cpe22_to_23(uri: str) -> str:
+    parts = uri[5:].split(":")
+    parts += [""] * (7 - len(parts))
+    fields = [p.replace("%20", " ") or "*" for p in parts[:7]]
+    fields = [re.sub(r"([^A-Za-z0-9_.\-*])", r"\\\1", f) if f != "*" else f for f in fields]
+    return "cpe:2.3:" + ":".join(fields + ["*"] * 4)
