@@ -1,0 +1,1 @@
+"""Typer adapter: parses arguments, calls services, renders with Rich."""

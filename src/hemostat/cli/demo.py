@@ -1,0 +1,57 @@
+"""`hemostat demo`: one command that shows the whole product on the example devices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from hemostat.cli.output import console
+from hemostat.services import demo as demo_service
+
+
+def demo(
+    output: Path = typer.Option(
+        Path("hemostat-demo"), "--output", "-o", help="Folder for every artefact the demo writes."
+    ),
+    examples: Path | None = typer.Option(
+        None, "--examples", help="Examples folder with portfolio.toml (default: bundled examples)."
+    ),
+) -> None:
+    """Import the three example devices (offline, SQLite) and write every artefact under OUTPUT."""
+    examples = examples or demo_service.default_examples()
+    products = demo_service.load_portfolio(examples)
+    total = sum(len(p.get("release", [])) for p in products)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as bar:
+        task = bar.add_task("importing", total=total)
+
+        def step(label: str) -> None:
+            bar.update(task, description=f"importing {label}")
+            bar.advance(task)
+
+        result = demo_service.run_demo(output=output, examples=examples, progress=step)
+    t = Table("product", "release", "SBOM", "format", "components", "completeness", "verdict")
+    for r in result.releases:
+        t.add_row(
+            r.product,
+            r.version,
+            Path(r.source).name,
+            r.format,
+            str(r.components),
+            f"{r.score:.1f}",
+            r.verdict.replace("_", " "),
+        )
+    console.print(t)
+    for label, counts in result.diffs.items():
+        console.print(
+            f"{label}: +{counts['added']} added, -{counts['removed']} removed, "
+            f"~{counts['changed']} changed"
+        )
+    console.print(
+        f"wrote {len(result.files)} files under [bold]{result.output}[/]"
+        f" (database {result.database_url})"
+    )

@@ -1,0 +1,66 @@
+"""The `hemostat` command. Exit codes: 0 ok, 2 bad input or usage, 1 findings above threshold."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from hemostat import __version__
+from hemostat.cli import catalog, db, demo, sbom
+from hemostat.cli.output import err_console
+from hemostat.errors import HemostatError
+
+app = typer.Typer(
+    name="hemostat",
+    help="Medical device cybersecurity: SBOMs, vulnerabilities, risk and VEX, offline first.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(catalog.product_app, name="product")
+app.add_typer(catalog.release_app, name="release")
+app.add_typer(sbom.app, name="sbom")
+app.add_typer(db.app, name="db")
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hemostat {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Medical device cybersecurity: SBOMs, vulnerabilities, risk and VEX, offline first."""
+
+
+def main() -> None:
+    """Entry point. Typer handles usage errors itself (exit 2); HemostatError also exits 2."""
+    try:
+        app()
+    except HemostatError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.diagnostics().render()}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        # The last line of defence: users never see a traceback unless they ask for one.
+        if os.environ.get("HEMOSTAT_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "  this is a bug in Hemostat; set HEMOSTAT_DEBUG=1 to see the traceback",
+            highlight=False,
+        )
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Rendering helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _default(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    if isinstance(obj, date | datetime):
+        return obj.isoformat()
+    if isinstance(obj, bytes):
+        return obj.decode("utf-8", "replace")
+    raise TypeError(type(obj).__name__)
+
+
+def to_json(data: Any) -> bytes:
+    return (
+        orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        + b"\n"
+    )
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.buffer.write(to_json(data))
+    sys.stdout.flush()

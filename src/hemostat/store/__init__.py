@@ -1,0 +1,1 @@
+"""Persistence only: SQLAlchemy 2 tables, repositories and Alembic migrations."""
