@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from hemostat.config import Settings
 from hemostat.services import uow
 
-PG_ADMIN = os.environ.get("HEMOSTAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN = os.environ.get(
+    "HEMOSTAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def _pg_database(worker: str) -> str:
@@ -30,7 +32,9 @@ def _pg_database(worker: str) -> str:
     except sa.exc.OperationalError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {exc.orig}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN} ({exc.orig}); set CI=true to require it")
+        pytest.skip(
+            f"PostgreSQL not reachable at {PG_ADMIN} ({exc.orig}); set CI=true to require it"
+        )
     finally:
         admin.dispose()
     return sa.engine.make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)

@@ -49,8 +49,20 @@ def hemostat(
 
 @pytest.fixture
 def registered(hemostat):  # type: ignore[no-untyped-def]
-    assert hemostat("product", "add", "mini-pump", "--name", "Mini Pump",
-                    "--manufacturer", "Example Medical", "--device-class", "II").code == 0
+    assert (
+        hemostat(
+            "product",
+            "add",
+            "mini-pump",
+            "--name",
+            "Mini Pump",
+            "--manufacturer",
+            "Example Medical",
+            "--device-class",
+            "II",
+        ).code
+        == 0
+    )
     assert hemostat("release", "add", "mini-pump", "1.0.0", "--date", "2025-01-15").code == 0
     assert hemostat("release", "add", "mini-pump", "1.1.0").code == 0
     return hemostat
@@ -76,7 +88,9 @@ def test_import_twice_then_show_diff_export(registered, tmp_path: Path) -> None:
     d = registered("sbom", "diff", "mini-pump@1.0.0", "mini-pump@1.1.0", "--format", "json").json()
     assert [c["name"] for c in d["added"]] == ["mynewt-nimble"]  # type: ignore[index]
     out = tmp_path / "export.cdx.json"
-    exp = registered("sbom", "export", "mini-pump", "1.1.0", "--to", "cyclonedx-json", "-o", str(out))
+    exp = registered(
+        "sbom", "export", "mini-pump", "1.1.0", "--to", "cyclonedx-json", "-o", str(out)
+    )
     assert exp.code == 0
     doc = json.loads(out.read_text())
     assert doc["specVersion"] == "1.6"
@@ -105,7 +119,9 @@ def test_check_is_stateless_and_fail_below_exits_1(hemostat) -> None:  # type: i
     assert r.code == 0
     report = r.json()["completeness"]  # type: ignore[index]
     assert 0 < report["score"] < 100
-    assert hemostat("sbom", "check", str(ASSETS / "mini-1.cdx.json"), "--fail-below", "100").code == 1
+    assert (
+        hemostat("sbom", "check", str(ASSETS / "mini-1.cdx.json"), "--fail-below", "100").code == 1
+    )
 
 
 def test_enrich_command(registered) -> None:  # type: ignore[no-untyped-def]

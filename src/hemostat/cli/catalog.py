@@ -22,8 +22,10 @@ def product_add(
     key: str = typer.Argument(..., help="Short key, e.g. infusion-pump."),
     name: str = typer.Option(..., "--name", help="Device model name."),
     manufacturer: str = typer.Option(..., "--manufacturer", help="Legal manufacturer."),
-    model_number: str | None = typer.Option(None, "--model-number"),
-    intended_use: str | None = typer.Option(None, "--intended-use"),
+    model_number: str | None = typer.Option(
+        None, "--model-number", help="Model number on the label."
+    ),
+    intended_use: str | None = typer.Option(None, "--intended-use", help="Intended use statement."),
     device_class: str | None = typer.Option(
         None, "--device-class", help="FDA class: I, II or III."
     ),

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+# The hemostat: property taxonomy (docs/sbom-properties.md). No SBOM standard has fields for the
+# FDA's "level of support" and "end-of-support date", so they travel as component properties
+# (CycloneDX) or annotations (SPDX). Readers parse them, exporters write them back.
+PROP_LEVEL = "hemostat:level_of_support"
+PROP_EOS = "hemostat:end_of_support"
+PROP_NOTE = "hemostat:support_note"
+# CycloneDX has one ``cpe`` field: exporters put further CPEs in properties under this name.
+PROP_CPE = "hemostat:cpe"
+
 
 class SbomFormat(StrEnum):
     CYCLONEDX_JSON = "cyclonedx-json"

@@ -100,14 +100,33 @@ def _matched(
 
 
 def _compare(x: Component, y: Component) -> tuple[FieldChange, ...]:
+    """Field changes; with a version change, the purl/CPE/hash changes it implies are implied."""
+    upgraded = x.version != y.version
     out = []
     for f in _COMPARED + _SUPPORT:
+        if upgraded and _implied_by_version(f, x, y):
+            continue
         va, vb = getattr(x, f), getattr(y, f)
         if f == "hashes":
             va, vb = sorted(va, key=str), sorted(vb, key=str)
         if va != vb:
             out.append(FieldChange(f, _fmt(va), _fmt(vb)))
     return tuple(out)
+
+
+def _implied_by_version(field: str, x: Component, y: Component) -> bool:
+    if field == "hashes":
+        return True  # new version, new bits: only a hash change *without* a version change is news
+    if field == "purl":
+        return bool(x.purl and y.purl) and x.identity == y.identity
+    if field == "cpes":
+        return [_cpe_sans_version(c) for c in x.cpes] == [_cpe_sans_version(c) for c in y.cpes]
+    return False
+
+
+def _cpe_sans_version(cpe: str) -> str:
+    parts = cpe.split(":")
+    return ":".join(parts[:5] + parts[6:]) if len(parts) > 5 else cpe
 
 
 def _fmt(v: object) -> str:

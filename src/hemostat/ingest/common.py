@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
+from hemostat.domain import component as _component
 from hemostat.domain.component import Hash, SupportLevel
+from hemostat.domain.cpe import CpeError, normalize_cpe
 from hemostat.domain.purl import PurlError, normalize_purl
 
-# The hemostat: property taxonomy (docs/sbom-properties.md). No SBOM standard has fields for the
-# FDA's "level of support" and "end-of-support date", so they travel as component properties.
-PROP_LEVEL = "hemostat:level_of_support"
-PROP_EOS = "hemostat:end_of_support"
-PROP_NOTE = "hemostat:support_note"
+# The hemostat: property names live in the domain (exporters need them too); re-exported here.
+PROP_LEVEL = _component.PROP_LEVEL
+PROP_EOS = _component.PROP_EOS
+PROP_NOTE = _component.PROP_NOTE
+PROP_CPE = _component.PROP_CPE
 
 _LEVEL_ALIASES = {
     "actively_maintained": SupportLevel.ACTIVELY_MAINTAINED,
@@ -29,16 +32,35 @@ _LEVEL_ALIASES = {
 _HASH_ALGS = {
     re.sub(r"[^a-z0-9]", "", a.lower()): a
     for a in (
-        "MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "SHA3-256", "SHA3-384", "SHA3-512",
-        "BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3", "SHA-224", "MD2", "MD4", "MD6",
+        "MD5",
+        "SHA-1",
+        "SHA-256",
+        "SHA-384",
+        "SHA-512",
+        "SHA3-256",
+        "SHA3-384",
+        "SHA3-512",
+        "BLAKE2b-256",
+        "BLAKE2b-384",
+        "BLAKE2b-512",
+        "BLAKE3",
+        "SHA-224",
+        "MD2",
+        "MD4",
+        "MD6",
         "ADLER32",
     )
 }
 
 
 def norm_hash(alg: str, value: str) -> Hash:
+    return Hash(_hash_alg(alg), value.strip().lower())
+
+
+@lru_cache(maxsize=256)
+def _hash_alg(alg: str) -> str:
     key = re.sub(r"[^a-z0-9]", "", alg.lower())
-    return Hash(_HASH_ALGS.get(key, alg.upper()), value.strip().lower())
+    return _HASH_ALGS.get(key, alg.upper())
 
 
 def parse_level(text: str) -> SupportLevel | None:
@@ -90,25 +112,12 @@ def clean_purl(text: str | None, *, where: str, warnings: list[str]) -> str | No
         return None
 
 
-_CPE23 = re.compile(r"^cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!\"#$%&'\(\)\+,/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!\"#$%&'\(\)\+,/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){4}$")  # noqa: E501 - the CPE 2.3 formatted-string regex from NISTIR 7695
-
-
 def clean_cpe(text: str | None, *, where: str, warnings: list[str]) -> str | None:
-    """Accept CPE 2.3 formatted strings as-is and CPE 2.2 URIs converted to 2.3."""
+    """Lower-case CPE 2.3 formatted string (2.2 URIs converted), or None with a warning."""
     if not text:
         return None
-    t = text.strip()
-    if t.startswith("cpe:/"):
-        t = cpe22_to_23(t)
-    if _CPE23.match(t):
-        return t
-    warnings.append(f"{where}: invalid CPE {text!r}; kept without it")
-    return None
-
-
-def cpe22_to_23(uri: str) -> str:
-    parts = uri[5:].split(":")
-    parts += [""] * (7 - len(parts))
-    fields = [p.replace("%20", " ") or "*" for p in parts[:7]]
-    fields = [re.sub(r"([^A-Za-z0-9_.\-*])", r"\\\1", f) if f != "*" else f for f in fields]
-    return "cpe:2.3:" + ":".join(fields + ["*"] * 4)
+    try:
+        return normalize_cpe(text.strip())
+    except CpeError as exc:
+        warnings.append(f"{where}: invalid CPE {text!r} ({exc}); kept without it")
+        return None
