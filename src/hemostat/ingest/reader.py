@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hemostat.domain.component import Sbom, SbomFormat
-from hemostat.errors import FormatNotRecognized, InputTooLarge, IngestError, InvalidEncoding
+from hemostat.errors import FormatNotRecognized, IngestError, InputTooLarge, InvalidEncoding
 
 MiB = 1024 * 1024
 
