@@ -8,8 +8,6 @@ import typer
 from rich.table import Table
 
 from hemostat.cli.output import OutputFormat, console, emit_json
-from hemostat.services import catalog
-from hemostat.services.uow import unit_of_work
 
 product_app = typer.Typer(help="Device models (products).", no_args_is_help=True)
 release_app = typer.Typer(help="Software releases of a product.", no_args_is_help=True)
@@ -35,6 +33,9 @@ def product_add(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Register a device model."""
+    from hemostat.services import catalog
+    from hemostat.services.uow import unit_of_work
+
     with unit_of_work() as s:
         view = catalog.add_product(
             s,
@@ -55,6 +56,9 @@ def product_add(
 @product_app.command("list")
 def product_list(fmt: OutputFormat = FormatOpt) -> None:
     """List device models."""
+    from hemostat.services import catalog
+    from hemostat.services.uow import unit_of_work
+
     with unit_of_work() as s:
         views = catalog.list_products(s)
     if fmt is OutputFormat.json:
@@ -85,6 +89,9 @@ def release_add(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Register a software release of a product."""
+    from hemostat.services import catalog
+    from hemostat.services.uow import unit_of_work
+
     when = _date(released) if released else None
     with unit_of_work() as s:
         view = catalog.add_release(
@@ -102,6 +109,9 @@ def release_list(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """List releases with their SBOM revisions."""
+    from hemostat.services import catalog
+    from hemostat.services.uow import unit_of_work
+
     with unit_of_work() as s:
         views = catalog.list_releases(s, product=product)
     if fmt is OutputFormat.json:

@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from hemostat.cli.output import console
-from hemostat.services import demo as demo_service
 
 
 def demo(
@@ -21,6 +20,8 @@ def demo(
     ),
 ) -> None:
     """Import the three example devices (offline, SQLite) and write every artefact under OUTPUT."""
+    from hemostat.services import demo as demo_service
+
     examples = examples or demo_service.default_examples()
     products = demo_service.load_portfolio(examples)
     total = sum(len(p.get("release", [])) for p in products)

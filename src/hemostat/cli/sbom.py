@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from hemostat.cli import render
 from hemostat.cli.output import OutputFormat, console, emit_json, err_console
 from hemostat.errors import UsageError
-from hemostat.services import sboms
-from hemostat.services.uow import unit_of_work
+
+if TYPE_CHECKING:
+    from hemostat.services.sboms import Ref
 
 app = typer.Typer(help="Import, check, compare and export SBOMs.", no_args_is_help=True)
 FormatOpt = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
@@ -29,6 +31,9 @@ def import_(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Import an SBOM as a new revision of a release (identical bytes change nothing)."""
+    from hemostat.services import sboms
+    from hemostat.services.uow import unit_of_work
+
     with console.status(f"reading {file.name}…"), unit_of_work() as s:
         result = sboms.import_sbom(s, product=product, release=release, path=file, support=support)
     if fmt is OutputFormat.json:
@@ -58,8 +63,10 @@ def check(
     ),
 ) -> None:
     """Validate an SBOM and report NTIA minimum elements + FDA extras (no database needed)."""
+    from hemostat.services.checks import check_file
+
     with console.status(f"checking {file.name}…"):
-        sbom, report = sboms.check_file(file)
+        sbom, report = check_file(file)
     if fmt is OutputFormat.json:
         emit_json(
             {
@@ -90,6 +97,9 @@ def show(
     limit: int = typer.Option(50, "--limit", help="Components to list in the table (0: all)."),
 ) -> None:
     """Show a stored SBOM revision: metadata, completeness and components."""
+    from hemostat.services import sboms
+    from hemostat.services.uow import unit_of_work
+
     with unit_of_work() as s:
         view, sbom = sboms.show(s, product=product, release=release, revision=revision)
         revisions = sboms.list_revisions(s, product=product, release=release)
@@ -115,6 +125,9 @@ def diff(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Components added, removed and changed between two revisions or releases."""
+    from hemostat.services import sboms
+    from hemostat.services.uow import unit_of_work
+
     a, b = _ref(before), _ref(after)
     with unit_of_work() as s:
         d = sboms.diff_sboms(s, before=a, after=b)
@@ -144,6 +157,9 @@ def export(
     revision: int | None = RevisionOpt,
 ) -> None:
     """Export a stored SBOM as CycloneDX 1.6 (JSON/XML) or SPDX 2.3 JSON."""
+    from hemostat.services import sboms
+    from hemostat.services.uow import unit_of_work
+
     with unit_of_work() as s:
         data = sboms.export(s, product=product, release=release, fmt=to, revision=revision)
     if output is None:
@@ -164,6 +180,9 @@ def enrich(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Add level of support / end-of-support data to a stored SBOM from a CSV side-file."""
+    from hemostat.services import sboms
+    from hemostat.services.uow import unit_of_work
+
     with unit_of_work() as s:
         applied, unmatched = sboms.enrich(
             s, product=product, release=release, path=file, revision=revision
@@ -176,7 +195,9 @@ def enrich(
         err_console.print(f"[yellow]warning:[/] {file}: {u} matched no component")
 
 
-def _ref(text: str) -> sboms.Ref:
+def _ref(text: str) -> Ref:
+    from hemostat.services.sboms import Ref
+
     product, sep, rest = text.partition("@")
     if not sep or not product or not rest:
         raise UsageError(
@@ -185,4 +206,4 @@ def _ref(text: str) -> sboms.Ref:
     release, _, rev = rest.partition("#")
     if rev and not rev.isdigit():
         raise UsageError(f"revision {rev!r} in {text!r} is not a number")
-    return sboms.Ref(product, release, int(rev) if rev else None)
+    return Ref(product, release, int(rev) if rev else None)

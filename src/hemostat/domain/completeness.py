@@ -155,9 +155,42 @@ class CompletenessReport:
     components: tuple[ComponentResult, ...]  # sorted by group, name, version, bom-ref
 
 
-def report_to_dict(report: CompletenessReport) -> dict[str, Any]:
-    """JSON-ready form: keys in field order, every list already sorted by ``check``."""
-    return {f.name: _plain(getattr(report, f.name)) for f in fields(report)}
+def report_to_dict(report: CompletenessReport, *, components: bool = True) -> dict[str, Any]:
+    """JSON-ready form: keys in field order, every list already sorted by ``check``.
+
+    ``components=False`` leaves out the per-component results (a few MB for 10k components): the
+    stored summary keeps scores, verdict and actions; the details are recomputed on demand.
+    """
+    out = {
+        f.name: _plain(getattr(report, f.name)) for f in fields(report) if f.name != "components"
+    }
+    if components:
+        out["components"] = [_component(c) for c in report.components]
+    else:
+        out["component_count"] = len(report.components)
+    return out
+
+
+def _component(c: ComponentResult) -> dict[str, Any]:
+    # The hot path for 10k-component reports: spelled out instead of the generic _plain walk.
+    return {
+        "bom_ref": c.bom_ref,
+        "label": c.label,
+        "type": c.type,
+        "checks": [
+            {
+                "element": k.element.value,
+                "outcome": k.outcome.value,
+                "severity": k.severity.value if k.severity else None,
+                "detail": k.detail,
+            }
+            for k in c.checks
+        ],
+        "concerns": [
+            {"kind": k.kind.value, "severity": k.severity.value, "message": k.message}
+            for k in c.concerns
+        ],
+    }
 
 
 def _plain(value: object) -> object:

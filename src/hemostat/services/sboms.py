@@ -4,50 +4,27 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hemostat import ingest, report
+from hemostat import report
 from hemostat.assess.completeness import check as completeness_check
 from hemostat.assess.completeness import report_to_dict
-from hemostat.config import Settings, get_settings
+from hemostat.config import Settings
 from hemostat.domain.component import Sbom
 from hemostat.domain.diff import SbomDiff, diff
 from hemostat.errors import IngestError, NotFoundError
 from hemostat.ingest import support_csv
 from hemostat.services.catalog import get_release
+from hemostat.services.checks import paused_gc, read_file
 from hemostat.services.views import ImportResult, SbomView
 from hemostat.store import repositories as repo
 from hemostat.store.mapping import component_to_row
 from hemostat.store.tables import SbomRow
 
 _MAX_ID_BYTES = 2048
-
-
-def limits_from(settings: Settings | None = None) -> ingest.Limits:
-    s = settings or get_settings()
-    return ingest.Limits(
-        max_bytes=s.limit_max_bytes,
-        max_decompressed_bytes=s.limit_max_decompressed_bytes,
-        max_components=s.limit_max_components,
-        max_depth=s.limit_max_depth,
-        max_string=s.limit_max_string,
-    )
-
-
-def read_file(path: Path, *, settings: Settings | None = None) -> Sbom:
-    return ingest.read_path(path, limits=limits_from(settings))
-
-
-def check_file(
-    path: Path, *, today: date | None = None, settings: Settings | None = None
-) -> tuple[Sbom, dict[str, Any]]:
-    """Stateless: read and validate one SBOM and report its completeness."""
-    sbom = read_file(path, settings=settings)
-    return sbom, report_to_dict(completeness_check(sbom, today=today))
 
 
 def import_sbom(
@@ -61,7 +38,8 @@ def import_sbom(
 ) -> ImportResult:
     """Store a new revision of the release's SBOM; identical bytes change nothing."""
     rel = get_release(session, product, release)
-    sbom = read_file(path, settings=settings)
+    with paused_gc():
+        sbom = read_file(path, settings=settings)
     existing = repo.sbom_by_sha(session, rel.id, sbom.sha256)
     if existing is not None:
         return ImportResult(_view(existing, product, release), created=False)
@@ -72,7 +50,8 @@ def import_sbom(
         updated, _ = support_csv.apply(rows, sbom.components)
         enriched = len(updated)
         sbom = _replace_components(sbom, updated)
-    report_dict = report_to_dict(completeness_check(sbom))
+    with paused_gc():
+        report_dict = report_to_dict(completeness_check(sbom), components=False)
     row = repo.insert_sbom(
         session,
         release_id=rel.id,
@@ -185,7 +164,7 @@ def enrich(
             {k: values[k] for k in ("level_of_support", "end_of_support", "support_note")},
         )
     new = _replace_components(sbom, updated)
-    row.completeness = report_to_dict(completeness_check(new))
+    row.completeness = report_to_dict(completeness_check(new), components=False)
     unmatched_desc = [f"line {r.line}: {r.match}" for r in unmatched]
     repo.add_enrichment(
         session,
