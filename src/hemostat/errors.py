@@ -109,3 +109,30 @@ class ForbiddenXml(IngestError):
 
 class StorageError(HemostatError):
     code = "storage_error"
+
+
+class ThreatModelError(HemostatError):
+    """A threat model or threat rule file that cannot be used. ``problems`` lists every problem
+    found (each with file and ``line N``), not just the first."""
+
+    code = "threat_model_invalid"
+
+    def __init__(
+        self,
+        problems: tuple[Diagnostic, ...] | list[Diagnostic],
+        *,
+        file: str | None = None,
+        what: str = "threat model",
+    ) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        first = self.problems[0] if self.problems else None
+        super().__init__(
+            f"{what} has {count} problem{'s' if count != 1 else ''}",
+            file=file or (first.file if first else None),
+            location=first.location if first else None,
+            hint="fix every problem listed; each names its file and line",
+        )
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *(p.render() for p in self.problems)])

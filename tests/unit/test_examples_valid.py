@@ -26,6 +26,8 @@ LEVELS = {"actively_maintained", "no_longer_maintained", "abandoned", "unknown"}
 CSV_HEADER = ["match", "level_of_support", "end_of_support", "support_note"]
 PRODUCT_KEYS = {
     "key",
+    "threat_model",
+    "mud_url",
     "name",
     "manufacturer",
     "model_number",

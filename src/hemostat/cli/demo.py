@@ -24,7 +24,7 @@ def demo(
 
     examples = examples or demo_service.default_examples()
     products = demo_service.load_portfolio(examples)
-    total = sum(len(p.get("release", [])) for p in products)
+    total = sum(len(p.get("release", [])) + bool(p.get("threat_model")) for p in products)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as bar:
@@ -52,6 +52,18 @@ def demo(
             f"{label}: +{counts['added']} added, -{counts['removed']} removed, "
             f"~{counts['changed']} changed"
         )
+    if result.threats:
+        tt = Table("product", "threat model", "threats", "open", "open high/critical", "MUD ACEs")
+        for th in result.threats:
+            tt.add_row(
+                th.product,
+                th.model,
+                str(th.threats),
+                str(th.open),
+                str(th.high_or_critical_open),
+                str(th.mud_aces),
+            )
+        console.print(tt)
     console.print(
         f"wrote {len(result.files)} files under [bold]{result.output}[/]"
         f" (database {result.database_url})"

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from hemostat import __version__
-from hemostat.cli import catalog, db, demo, sbom
+from hemostat.cli import catalog, db, demo, sbom, threat
 from hemostat.cli.output import err_console
 from hemostat.errors import HemostatError
 
@@ -22,6 +22,8 @@ app = typer.Typer(
 app.add_typer(catalog.product_app, name="product")
 app.add_typer(catalog.release_app, name="release")
 app.add_typer(sbom.app, name="sbom")
+app.add_typer(threat.app, name="threat")
+app.add_typer(threat.mud_app, name="mud")
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from hemostat.config import Settings
+from hemostat.domain.threat import ElementKind, RiskLevel, Treatment
 from hemostat.errors import UsageError
-from hemostat.services import catalog, sboms
+from hemostat.services import catalog, sboms, threats
 from hemostat.services.uow import unit_of_work
 
 EXPORTS = {
@@ -41,7 +42,19 @@ class DemoResult:
     database_url: str
     releases: list[DemoRelease] = field(default_factory=list)
     diffs: dict[str, dict[str, int]] = field(default_factory=dict)
+    threats: list[DemoThreats] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoThreats:
+    product: str
+    model: str
+    threats: int
+    open: int
+    high_or_critical_open: int
+    mud_aces: int
+    mud_findings: int
 
 
 def default_examples() -> Path:
@@ -98,10 +111,18 @@ def run_demo(
                     res=result,
                 )
             previous = rel["version"]
+        if prod.get("threat_model"):
+            if progress:
+                progress(f"{prod['key']} threat model")
+            result.threats.append(_threat_model(prod, examples=examples, output=output, res=result))
     summary = output / "summary.json"
     summary.write_bytes(
         orjson.dumps(
-            {"releases": [asdict(r) for r in result.releases], "diffs": result.diffs},
+            {
+                "releases": [asdict(r) for r in result.releases],
+                "diffs": result.diffs,
+                "threat_models": [asdict(t) for t in result.threats],
+            },
             option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS,
         )
     )
@@ -207,3 +228,42 @@ def _diff(
         "changed": len(d.changed),
         "unchanged": d.unchanged,
     }
+
+
+def _threat_model(
+    prod: dict[str, Any], *, examples: Path, output: Path, res: DemoResult
+) -> DemoThreats:
+    """Threat analysis, reports, the four FDA views, traceability and the MUD file."""
+    analysis = threats.analyze_file(examples / prod["threat_model"])
+    folder = output / prod["key"] / "threat"
+    res.files += threats.write_all(analysis, folder, prod["key"])
+    devices = [e.id for e in analysis.model.elements if e.kind is ElementKind.DEVICE]
+    device = prod.get("mud_device") or devices[0]
+    latest = max(date.fromisoformat(str(r["released"])) for r in prod["release"])
+    mud = threats.mud_for(
+        analysis,
+        device=device,
+        mud_url=prod["mud_url"],
+        last_update=datetime.combine(latest, time(), tzinfo=UTC),
+    )
+    target = folder / f"{prod['key']}.mud.json"
+    target.write_bytes(mud.to_json())
+    res.files.append(target)
+    findings = threats.lint_mud(target)
+    open_ = [t for t in analysis.threats if t.treatment is Treatment.OPEN]
+    return DemoThreats(
+        product=prod["key"],
+        model=analysis.model.name,
+        threats=len(analysis.threats),
+        open=len(open_),
+        high_or_critical_open=sum(
+            1 for t in open_ if t.residual_risk in (RiskLevel.HIGH, RiskLevel.CRITICAL)
+        ),
+        mud_aces=_ace_count(mud.document),
+        mud_findings=len(findings),
+    )
+
+
+def _ace_count(doc: dict[str, Any]) -> int:
+    acls = doc.get("ietf-access-control-list:acls", {}).get("acl", [])
+    return sum(len(a.get("aces", {}).get("ace", [])) for a in acls)
