@@ -51,6 +51,10 @@ class HemostatError(Exception):
     def diagnostics(self) -> Diagnostic:
         return Diagnostic(self.code, self.message, self.file, self.location, self.hint)
 
+    def details(self) -> tuple[Diagnostic, ...]:
+        """Further problems behind this one (a model with ten mistakes lists all ten)."""
+        return ()
+
     def __str__(self) -> str:
         return self.diagnostics().render()
 
@@ -133,6 +137,9 @@ class ThreatModelError(HemostatError):
             location=first.location if first else None,
             hint="fix every problem listed; each names its file and line",
         )
+
+    def details(self) -> tuple[Diagnostic, ...]:
+        return self.problems
 
     def __str__(self) -> str:
         return "\n".join([self.message, *(p.render() for p in self.problems)])

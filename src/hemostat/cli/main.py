@@ -49,6 +49,8 @@ def main() -> None:
         app()
     except HemostatError as exc:
         err_console.print(f"[bold red]error:[/] {exc.diagnostics().render()}", highlight=False)
+        for problem in exc.details():
+            err_console.print(f"  - {problem.render()}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

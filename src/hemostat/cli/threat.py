@@ -40,10 +40,9 @@ def check(
 ) -> None:
     """Validate a model (every problem, with file and line) and count its threats."""
     from hemostat.services import threats
-    from hemostat.threat.rules_loader import load_rules
 
     analysis = threats.analyze_file(model, rules=rules)
-    summary = threats.summarize(analysis, rules=len(load_rules(rules or None)))
+    summary = threats.summarize(analysis, rules=len(threats.rule_library(rules)))
     if fmt is OutputFormat.json:
         emit_json(summary)
     else:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from hemostat.domain.threat import ThreatAnalysis, Treatment
+from hemostat.domain.threat import ThreatAnalysis, ThreatRule, Treatment
 from hemostat.errors import Diagnostic, IngestError, UsageError
 from hemostat.report.threat_registry import render_threat, render_view, views
 from hemostat.threat.engine import analyze
 from hemostat.threat.model import load_model
 from hemostat.threat.mud import MudResult, generate_mud
 from hemostat.threat.mud_check import check_mud
-from hemostat.threat.rules_loader import load_rules
+from hemostat.threat.rules_loader import BUILTIN_RULES, load_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,12 @@ class ThreatSummary:
 def analyze_file(path: Path, *, rules: list[Path] | None = None) -> ThreatAnalysis:
     """Load a model (all problems reported together) and run the rule library on it."""
     model = load_model(path)
-    return analyze(model, load_rules(rules or None))
+    return analyze(model, rule_library(rules))
+
+
+def rule_library(extra: list[Path] | None = None) -> tuple[ThreatRule, ...]:
+    """The built-in medical-device rules plus the user's own folders (never instead of them)."""
+    return load_rules([BUILTIN_RULES, *extra]) if extra else load_rules()
 
 
 def summarize(analysis: ThreatAnalysis, *, rules: int) -> ThreatSummary:
