@@ -6,6 +6,7 @@ import dataclasses
 import sys
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -40,3 +41,13 @@ def to_json(data: Any) -> bytes:
 def emit_json(data: Any) -> None:
     sys.stdout.buffer.write(to_json(data))
     sys.stdout.flush()
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """Bytes to a file (saying so on stderr) or, without --output, to stdout."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    err_console.print(f"wrote {output} ({len(data)} bytes)")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from hemostat.cli import render
-from hemostat.cli.output import OutputFormat, console, emit_json, err_console
+from hemostat.cli.output import OutputFormat, console, emit_json, err_console, write_output
 from hemostat.errors import UsageError
 
 if TYPE_CHECKING:
@@ -162,11 +162,7 @@ def export(
 
     with unit_of_work() as s:
         data = sboms.export(s, product=product, release=release, fmt=to, revision=revision)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    output.write_bytes(data)
-    err_console.print(f"wrote {output} ({len(data)} bytes)")
+    write_output(data, output)
 
 
 @app.command("enrich")

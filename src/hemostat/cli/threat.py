@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from hemostat.cli.output import OutputFormat, console, emit_json, err_console
+from hemostat.cli.output import OutputFormat, console, emit_json, err_console, write_output
 
 app = typer.Typer(
     help="Threat models: check, report, diagrams, traceability.", no_args_is_help=True
@@ -19,14 +19,6 @@ mud_app = typer.Typer(help="RFC 8520 MUD files from the threat model.", no_args_
 ModelArg = typer.Argument(..., help="Threat model YAML (follows its include: files).")
 RulesOpt = typer.Option(None, "--rules", help="Extra rule folder (repeatable).")
 OutOpt = typer.Option(None, "--output", "-o", help="File to write (default: stdout).")
-
-
-def _write(data: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(data)
-        return
-    output.write_bytes(data)
-    err_console.print(f"wrote {output} ({len(data)} bytes)")
 
 
 @app.command("check")
@@ -85,7 +77,7 @@ def report(
         files = threats.write_all(analysis, all_to, analysis.model.id)
         console.print(f"wrote {len(files)} files under {all_to}")
         return
-    _write(threats.report(analysis, fmt), output)
+    write_output(threats.report(analysis, fmt), output)
 
 
 @app.command("diagram")
@@ -102,7 +94,7 @@ def diagram(
     """An SVG data-flow diagram or one of the four FDA architecture views."""
     from hemostat.services import threats
 
-    _write(threats.diagram(threats.analyze_file(model, rules=rules), view), output)
+    write_output(threats.diagram(threats.analyze_file(model, rules=rules), view), output)
 
 
 @app.command("trace")
@@ -115,7 +107,7 @@ def trace(
     """Traceability matrix: hazard ↔ threat ↔ control ↔ requirement ↔ test ↔ SBOM component."""
     from hemostat.services import threats
 
-    _write(threats.report(threats.analyze_file(model, rules=rules), fmt), output)
+    write_output(threats.report(threats.analyze_file(model, rules=rules), fmt), output)
 
 
 @mud_app.command("generate")
@@ -137,7 +129,7 @@ def mud_generate(
     )
     for note in result.skipped:
         err_console.print(f"[dim]not in MUD (not IP): {note}[/]")
-    _write(result.to_json(), output)
+    write_output(result.to_json(), output)
 
 
 @mud_app.command("check")

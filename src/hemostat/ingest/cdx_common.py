@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from hemostat.domain.component import Sbom
-from hemostat.errors import IngestError, SchemaViolation, UnsupportedSpecVersion
+from hemostat.errors import SchemaViolation, UnsupportedSpecVersion
+from hemostat.ingest import common
 from hemostat.ingest.cdx_schema import SUPPORTED_TEXT, short
 
 MAX_DOC_VERSION = 2**31 - 1
@@ -34,18 +35,7 @@ def check_doc_version(version: object, *, source: str, location: str) -> None:
 
 
 def normalize_safely(build: Callable[[], Sbom], *, source: str) -> Sbom:
-    """Defence in depth: the schema (or XML mapping) has vetted the shape, so a lookup error here
-    is a bug of ours or a hole in the schema; it still must reach the user as an IngestError."""
-    try:
-        return build()
-    except IngestError:
-        raise
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-        raise IngestError(
-            f"unexpected document structure ({type(exc).__name__}: {short(str(exc), 80)})",
-            file=source,
-            code="cyclonedx_unexpected_structure",
-        ) from None
+    return common.normalize_safely(build, source=source, code="cyclonedx_unexpected_structure")
 
 
 @contextmanager

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
 from hemostat.domain import component as _component
-from hemostat.domain.component import Hash, SupportLevel
+from hemostat.domain.component import Hash, Sbom, SupportLevel
 from hemostat.domain.cpe import CpeError, normalize_cpe
 from hemostat.domain.purl import PurlError, normalize_purl
+from hemostat.errors import IngestError
 
 # The hemostat: property names live in the domain (exporters need them too); re-exported here.
 PROP_LEVEL = _component.PROP_LEVEL
@@ -121,3 +123,22 @@ def clean_cpe(text: str | None, *, where: str, warnings: list[str]) -> str | Non
     except CpeError as exc:
         warnings.append(f"{where}: invalid CPE {text!r} ({exc}); kept without it")
         return None
+
+
+def short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def normalize_safely(build: Callable[[], Sbom], *, source: str, code: str) -> Sbom:
+    """Defence in depth: the schema (or XML mapping) has vetted the shape, so a lookup error here
+    is a bug of ours or a hole in the schema; it still must reach the user as an IngestError."""
+    try:
+        return build()
+    except IngestError:
+        raise
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise IngestError(
+            f"unexpected document structure ({type(exc).__name__}: {short(str(exc), 80)})",
+            file=source,
+            code=code,
+        ) from None

@@ -17,14 +17,14 @@ import orjson
 
 from hemostat.domain.component import Sbom, SbomFormat
 from hemostat.errors import (
-    IngestError,
     InputTooDeep,
     InvalidEncoding,
     MalformedDocument,
     SchemaViolation,
     UnsupportedSpecVersion,
 )
-from hemostat.ingest import spdx_tagvalue
+from hemostat.ingest import common, spdx_tagvalue
+from hemostat.ingest.common import short
 from hemostat.ingest.reader import Limits, register
 from hemostat.ingest.spdx_common import normalize
 
@@ -120,15 +120,11 @@ def validate(
     where = locate(first.instance_path) if locate else None
     more = f" (and {len(errors) - 1}{'+' if len(errors) == 20 else ''} more)" if errors[1:] else ""
     raise SchemaViolation(
-        f"{_short(first.message)}{more}",
+        f"{short(first.message)}{more}",
         file=source,
         location=f"{where} ({ptr})" if where else ptr,
         hint="fix the field named by the JSON Pointer; the document must follow the SPDX schema",
     )
-
-
-def _short(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def spec_version(value: object, *, source: str, location: str) -> str:
@@ -144,18 +140,7 @@ def spec_version(value: object, *, source: str, location: str) -> str:
 
 
 def normalize_safely(build: Callable[[], Sbom], *, source: str) -> Sbom:
-    """Defence in depth: the schema has vetted the shape, so a lookup error here is a bug of ours
-    or a hole in the schema; it still must reach the user as an ``IngestError``, not a crash."""
-    try:
-        return build()
-    except IngestError:
-        raise
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-        raise IngestError(
-            f"unexpected document structure ({type(exc).__name__}: {_short(str(exc), 80)})",
-            file=source,
-            code="spdx_unexpected_structure",
-        ) from None
+    return common.normalize_safely(build, source=source, code="spdx_unexpected_structure")
 
 
 class SpdxJsonReader:
