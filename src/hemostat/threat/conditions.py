@@ -13,6 +13,7 @@ import ast
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hemostat.domain.threat import RuleTarget
@@ -91,6 +92,7 @@ class Condition:
         return bool(self._fn(env))
 
 
+@lru_cache(maxsize=4096)  # conditions are immutable; rules are compiled at load and again per run
 def compile_condition(text: str, target: RuleTarget) -> Condition:
     """Compile ``text`` for rules on ``target``; ``ConditionError`` if it leaves the language."""
     if len(text) > MAX_TEXT:

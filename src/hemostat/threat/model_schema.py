@@ -50,7 +50,7 @@ def schema_problems(doc: YamlDoc, *, name: str, file: str) -> list[Diagnostic]:
         return []
     out: list[Diagnostic] = []
     for error in validator.iter_errors(doc.value):
-        out.extend(_describe(error, doc, file))
+        out.extend(_describe(error, doc, file, name))
     return sorted(out, key=_line_of)
 
 
@@ -65,7 +65,7 @@ def _pointer(path: Any) -> str:
     return pointer
 
 
-def _describe(error: Any, doc: YamlDoc, file: str) -> list[Diagnostic]:
+def _describe(error: Any, doc: YamlDoc, file: str, name: str) -> list[Diagnostic]:
     pointer = _pointer(error.instance_path)
     where = pointer or "/"
     kind = error.kind
@@ -76,7 +76,7 @@ def _describe(error: Any, doc: YamlDoc, file: str) -> list[Diagnostic]:
                 f"unknown key `{key}` in {where}",
                 file,
                 doc.line(child(pointer, key)),
-                hint="check the spelling; allowed keys are listed in threat-model.schema.json",
+                hint=f"check the spelling; the allowed keys are listed in {name}",
             )
             for key in kind.unexpected
         ]
