@@ -111,6 +111,13 @@ class ForbiddenXml(IngestError):
     code = "xml_dtd_forbidden"
 
 
+class FeedError(HemostatError):
+    """A vulnerability feed source that cannot be read at all (missing, truncated, wrong format,
+    over a limit). Problems with single records are ``Quarantined`` entries instead."""
+
+    code = "feed_error"
+
+
 class StorageError(HemostatError):
     code = "storage_error"
 

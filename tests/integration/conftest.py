@@ -23,7 +23,8 @@ PG_ADMIN = os.environ.get(
 
 def _pg_database(worker: str) -> str:
     """Create (once per xdist worker) a private database and return its URL."""
-    name = f"hemostat_test_{worker}"
+    # The pid keeps concurrent test runs on one server (two checkouts, two sessions) apart.
+    name = f"hemostat_test_{worker}_{os.getpid()}"
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -41,10 +42,16 @@ def _pg_database(worker: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_url(worker_id: str) -> str:
+def pg_url(worker_id: str) -> Iterator[str]:
     url = _pg_database(worker_id)
     uow.upgrade_database(settings=Settings(database_url=url))
-    return url
+    yield url
+    uow.engine_for(Settings(database_url=url)).dispose()
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = sa.engine.make_url(url).database
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
