@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Rich fixes a console's width when it is created: make CLI output the same in every test order.
+os.environ["COLUMNS"] = "200"
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("HEMOSTAT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 EXAMPLES = ROOT / "examples"

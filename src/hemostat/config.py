@@ -28,6 +28,26 @@ class Settings(BaseSettings):
     limit_max_depth: int = 128
     limit_max_string: int = 1 * MiB
 
+    # Feed sync (docs/feeds.md). Mirrors replace the official URL of one feed kind.
+    feed_mirror_kev: str = ""
+    feed_mirror_epss: str = ""
+    feed_mirror_osv: str = ""
+    feed_mirror_nvd: str = ""
+    feed_mirror_csaf: str = ""
+    feed_osv_ecosystems: str = ""  # comma-separated, default PyPI,Go,crates.io
+    feed_nvd_api_key: str = ""
+    feed_connect_timeout: float | None = None
+    feed_read_timeout: float | None = None
+    feed_max_tries: int | None = None
+    feed_backoff: float | None = None
+    feed_max_wait: float | None = None
+    feed_max_bytes: int | None = None
+    feed_stale_days_kev: int | None = None
+    feed_stale_days_epss: int | None = None
+    feed_stale_days_osv: int | None = None
+    feed_stale_days_nvd: int | None = None
+    feed_stale_days_csaf: int | None = None
+
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
 

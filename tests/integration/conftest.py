@@ -16,6 +16,17 @@ import sqlalchemy as sa
 from hemostat.config import Settings
 from hemostat.services import uow
 
+
+def _feed_tables() -> list[str]:
+    from hemostat.store import feed_tables, finding_tables  # noqa: PLC0415
+
+    return sorted(
+        {t.name for mod in (feed_tables, finding_tables) for t in mod.Base.metadata.sorted_tables}
+        - {"products", "releases", "sboms", "components", "dependencies", "sbom_enrichments"}
+    )
+
+
+FEED_TABLES = _feed_tables()
 PG_ADMIN = os.environ.get(
     "HEMOSTAT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -70,7 +81,8 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "TRUNCATE sbom_enrichments, dependencies, components, sboms, releases, products "
-                "RESTART IDENTITY CASCADE"
+                "TRUNCATE sbom_enrichments, dependencies, components, sboms, releases, products, "
+                + ", ".join(FEED_TABLES)
+                + " RESTART IDENTITY CASCADE"
             )
         )

@@ -24,7 +24,7 @@ def demo(
 
     examples = examples or demo_service.default_examples()
     products = demo_service.load_portfolio(examples)
-    total = sum(len(p.get("release", [])) + bool(p.get("threat_model")) for p in products)
+    total = sum(len(p.get("release", [])) + bool(p.get("threat_model")) for p in products) + 1
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as bar:
@@ -52,6 +52,34 @@ def demo(
             f"{label}: +{counts['added']} added, -{counts['removed']} removed, "
             f"~{counts['changed']} changed"
         )
+    if result.findings:
+        ft = Table(
+            "product",
+            "release",
+            "findings",
+            "KEV",
+            "critical",
+            "high",
+            "unmatched",
+            "top findings (KEV first)",
+            title="Known vulnerabilities (bundled offline feeds)",
+        )
+        for f in result.findings:
+            top = ", ".join(
+                f"{'[bold red]KEV[/] ' if kev else ''}{vid} ({comp}, {score if score else sev})"
+                for vid, comp, sev, kev, score in f.top[:3]
+            )
+            ft.add_row(
+                f.product,
+                f.version,
+                str(f.findings),
+                str(f.kev),
+                str(f.critical),
+                str(f.high),
+                str(f.skipped),
+                top,
+            )
+        console.print(ft)
     if result.threats:
         tt = Table("product", "threat model", "threats", "open", "open high/critical", "MUD ACEs")
         for th in result.threats:

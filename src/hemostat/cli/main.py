@@ -6,9 +6,10 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 from hemostat import __version__
-from hemostat.cli import catalog, db, demo, sbom, threat
+from hemostat.cli import advisories, catalog, db, demo, feeds, sbom, scan, threat
 from hemostat.cli.output import err_console
 from hemostat.errors import HemostatError
 
@@ -22,6 +23,11 @@ app = typer.Typer(
 app.add_typer(catalog.product_app, name="product")
 app.add_typer(catalog.release_app, name="release")
 app.add_typer(sbom.app, name="sbom")
+app.add_typer(feeds.app, name="feeds")
+app.command("scan")(scan.scan_cmd)
+app.command("analyze")(scan.analyze_cmd)
+app.command("explain")(scan.explain_cmd)
+app.command("advisories")(advisories.advisories_cmd)
 app.add_typer(threat.app, name="threat")
 app.add_typer(threat.mud_app, name="mud")
 app.add_typer(db.app, name="db")
@@ -48,9 +54,11 @@ def main() -> None:
     try:
         app()
     except HemostatError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.diagnostics().render()}", highlight=False)
+        err_console.print(
+            f"[bold red]error:[/] {escape(exc.diagnostics().render())}", highlight=False
+        )
         for problem in exc.details():
-            err_console.print(f"  - {problem.render()}", highlight=False)
+            err_console.print(f"  - {escape(problem.render())}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

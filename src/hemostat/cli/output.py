@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,7 +13,16 @@ from typing import Any
 import orjson
 from rich.console import Console
 
-console = Console()
+
+def _width() -> int | None:
+    # Rich falls back to 80 columns when stdout is not a terminal, which cuts table cells
+    # (purls, CPEs) with "…" in files and pipes; 160 keeps them whole. COLUMNS still wins.
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return 160
+
+
+console = Console(width=_width())
 err_console = Console(stderr=True, soft_wrap=True)
 
 

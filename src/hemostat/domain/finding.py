@@ -36,6 +36,19 @@ class MatchEvidence:
     confidence: Confidence = Confidence.HIGH
     note: str = ""  # for near misses: exactly what differed
 
+    def to_dict(self) -> dict[str, str]:
+        """The JSON form used by the scan output and the stored findings alike."""
+        return {
+            "matcher": self.matcher,
+            "kind": self.kind.value,
+            "identifier": self.identifier,
+            "matched": self.matched,
+            "feed": self.feed,
+            "snapshot": self.snapshot.isoformat(),
+            "confidence": self.confidence.value,
+            "note": self.note,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -12,8 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from cvss import CVSS2, CVSS3  # type: ignore[import-untyped]
-from cvss.exceptions import CVSSError  # type: ignore[import-untyped]
+from cvss import CVSS2, CVSS3
+from cvss.exceptions import CVSSError
 
 from hemostat.domain.vulnerability import CvssScore
 from hemostat.feeds.csaf_tree import arr, obj, text

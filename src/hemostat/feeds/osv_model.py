@@ -8,8 +8,8 @@ import re
 from functools import lru_cache
 
 import msgspec
-from cvss import CVSS2, CVSS3, CVSS4  # type: ignore[import-untyped]
-from cvss.exceptions import CVSSError  # type: ignore[import-untyped]
+from cvss import CVSS2, CVSS3, CVSS4
+from cvss.exceptions import CVSSError
 
 from hemostat.domain.vulnerability import (
     AffectedPackage,

@@ -12,9 +12,10 @@ from typing import Any
 import orjson
 
 from hemostat.config import Settings
+from hemostat.domain.component import Component
 from hemostat.domain.threat import ElementKind, RiskLevel, Treatment
 from hemostat.errors import UsageError
-from hemostat.services import catalog, sboms, threats
+from hemostat.services import catalog, findings, sboms, scan, threats
 from hemostat.services.uow import unit_of_work
 
 EXPORTS = {
@@ -43,7 +44,22 @@ class DemoResult:
     releases: list[DemoRelease] = field(default_factory=list)
     diffs: dict[str, dict[str, int]] = field(default_factory=dict)
     threats: list[DemoThreats] = field(default_factory=list)
+    findings: list[DemoFindings] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoFindings:
+    product: str
+    version: str
+    findings: int
+    kev: int
+    critical: int
+    high: int
+    skipped: int
+    top: tuple[
+        tuple[str, str, str, bool, float | None], ...
+    ]  # (vuln, component, severity, KEV, CVSS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +101,8 @@ def run_demo(
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     settings = Settings(database_url=f"sqlite:///{db_path}")
     result = DemoResult(output=output, database_url=settings.database_url)
-    for prod in load_portfolio(examples):
+    portfolio = load_portfolio(examples)
+    for prod in portfolio:
         _register(prod, settings)
         previous: str | None = None
         for rel in prod.get("release", []):
@@ -115,6 +132,9 @@ def run_demo(
             if progress:
                 progress(f"{prod['key']} threat model")
             result.threats.append(_threat_model(prod, examples=examples, output=output, res=result))
+    if progress:
+        progress("vulnerability matching (bundled offline feeds)")
+    result.findings = _analyze_all(portfolio, output=output, settings=settings, res=result)
     summary = output / "summary.json"
     summary.write_bytes(
         orjson.dumps(
@@ -122,6 +142,7 @@ def run_demo(
                 "releases": [asdict(r) for r in result.releases],
                 "diffs": result.diffs,
                 "threat_models": [asdict(t) for t in result.threats],
+                "findings": [asdict(f) for f in result.findings],
             },
             option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS,
         )
@@ -267,3 +288,54 @@ def _threat_model(
 def _ace_count(doc: dict[str, Any]) -> int:
     acls = doc.get("ietf-access-control-list:acls", {}).get("acl", [])
     return sum(len(a.get("aces", {}).get("ace", [])) for a in acls)
+
+
+def _analyze_all(
+    portfolio: list[dict[str, Any]], *, output: Path, settings: Settings, res: DemoResult
+) -> list[DemoFindings]:
+    """Load the bundled feeds into the demo database, analyze every release, write the reports."""
+    with unit_of_work(settings) as s:
+        intel = scan.session_intel(s)
+    out = []
+    for prod in portfolio:
+        for rel in prod.get("release", []):
+            with unit_of_work(settings) as s:
+                analysis = findings.analyze_release(s, prod["key"], rel["version"], intel=intel)
+            report = analysis.report
+            folder = output / prod["key"] / rel["version"]
+            for fmt in ("json", "sarif", "cyclonedx-vdr"):
+                o = scan.output(fmt)
+                target = folder / f"findings{o.suffix}"
+                target.write_bytes(o.render(report))
+                res.files.append(target)
+            counts = report.counts()
+            comps = report.components_by_ref()
+            top = tuple(
+                (
+                    f.finding.vulnerability,
+                    _label(comps.get(f.finding.component), f.finding.component),
+                    f.severity,
+                    f.finding.kev is not None,
+                    f.score,
+                )
+                for f in report.findings[:5]
+            )
+            out.append(
+                DemoFindings(
+                    product=prod["key"],
+                    version=rel["version"],
+                    findings=len(report.findings),
+                    kev=report.kev_count(),
+                    critical=counts.get("critical", 0),
+                    high=counts.get("high", 0),
+                    skipped=len(report.skipped),
+                    top=top,
+                )
+            )
+    return out
+
+
+def _label(c: Component | None, ref: str) -> str:
+    if c is None:
+        return ref
+    return f"{c.name}@{c.version}" if c.version else c.name

@@ -147,3 +147,6 @@ class EnrichmentRow(Base):
     applied: Mapped[int] = mapped_column(Integer)
     unmatched: Mapped[list[Any]] = mapped_column(JSON)
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+from hemostat.store import feed_tables, finding_tables  # noqa: E402, F401  (registers tables)

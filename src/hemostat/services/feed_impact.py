@@ -1,0 +1,109 @@
+"""Which stored releases a feed change affects: index keys shared by vulnerabilities and
+components, then a match run before and after the change over only the components that share a
+key with a changed vulnerability (the fleet-scale shortcut: most of the fleet is never touched)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from hemostat.domain.component import Component
+from hemostat.domain.purl import PurlError, purl_parts
+from hemostat.domain.vulnerability import Vulnerability
+from hemostat.match.index import VulnIndex, base_ecosystem, cpe_key, package_name_key
+from hemostat.match.purl import osv_package_name
+from hemostat.match.run import run
+from hemostat.match.versions import ecosystem_of_purl_type
+from hemostat.store import feed_repositories as frepo
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseImpact:
+    """A stored release whose findings changed with a feed update."""
+
+    product: str
+    release: str
+    became: tuple[str, ...]  # vulnerabilities that now affect the release
+    cleared: tuple[str, ...]  # vulnerabilities that no longer do
+
+
+def vuln_keys(v: Vulnerability) -> frozenset[str]:
+    """Index keys a vulnerability lives under, spelled exactly as the match index spells them."""
+    return frozenset(VulnIndex.keys_of(v))
+
+
+def component_keys(purl: str | None, cpes: Iterable[object]) -> set[str]:
+    """The keys under which a component would look for vulnerabilities (purl and CPEs)."""
+    keys: set[str] = set()
+    if purl:
+        try:
+            parts = purl_parts(purl)
+        except PurlError:
+            parts = None
+        eco = ecosystem_of_purl_type(parts.type, dict(parts.qualifiers)) if parts else None
+        if parts and eco:
+            base = base_ecosystem(eco)
+            keys.add(f"pkg:{base}/{package_name_key(base, osv_package_name(parts))}")
+    for cpe in cpes:
+        key = cpe_key(cpe) if isinstance(cpe, str) else None
+        if key:
+            keys.add(f"cpe:{key[1]}:{key[2]}")
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Latest SBOMs with a component sharing a key with a changed vulnerability, captured before
+    the change is written (the "before" vulnerabilities are read at the same moment)."""
+
+    keys: frozenset[str]
+    sboms: dict[int, tuple[str, str]]  # sbom id -> (product, release)
+    before: tuple[Vulnerability, ...]
+
+
+def candidates(s: Session, changed_keys: frozenset[str]) -> Candidates | None:
+    if not changed_keys:
+        return None
+    latest = {x.sbom_id: x for x in frepo.latest_sboms(s)}
+    if not latest:
+        return None
+    hit_keys: set[str] = set()
+    hit_sboms: set[int] = set()
+    for sbom_id, _, purl, cpes in frepo.component_identifiers(s, latest):
+        shared = component_keys(purl, cpes or ()) & changed_keys
+        if shared:
+            hit_keys |= shared
+            hit_sboms.add(sbom_id)
+    if not hit_sboms:
+        return None
+    sboms = {i: (latest[i].product, latest[i].release) for i in sorted(hit_sboms)}
+    before = frepo.decode_vulnerabilities(frepo.vuln_blobs_for_keys(s, hit_keys))
+    return Candidates(frozenset(hit_keys), sboms, tuple(before))
+
+
+def impacts(s: Session, cand: Candidates | None) -> tuple[ReleaseImpact, ...]:
+    """Call after the change is flushed: compare findings before and after per release. Every
+    component of a hit SBOM takes part (an NVD AND-configuration needs its platform too); only the
+    vulnerabilities under the shared keys are indexed."""
+    if cand is None:
+        return ()
+    after = frepo.decode_vulnerabilities(frepo.vuln_blobs_for_keys(s, cand.keys))
+    out: list[ReleaseImpact] = []
+    for sbom_id, (product, release) in cand.sboms.items():
+        comps = frepo.components_of(s, sbom_id)
+        old = affecting_ids(comps, cand.before)
+        new = affecting_ids(comps, after)
+        if old != new:
+            became, cleared = tuple(sorted(new - old)), tuple(sorted(old - new))
+            out.append(ReleaseImpact(product, release, became, cleared))
+    return tuple(out)
+
+
+def affecting_ids(components: Sequence[Component], vulns: Sequence[Vulnerability]) -> set[str]:
+    """Ids of the vulnerabilities that affect any of ``components`` (the MATCH stage decides)."""
+    if not components or not vulns:
+        return set()
+    result = run(components, VulnIndex.build(vulns))
+    return {f.vulnerability for f in result.findings}
