@@ -136,6 +136,12 @@ def _print_report(r: FeedImportReport) -> None:
         became = f" became affected by {', '.join(rel.became)}" if rel.became else ""
         cleared = f" no longer affected by {', '.join(rel.cleared)}" if rel.cleared else ""
         console.print(f"  {rel.product} {rel.release}:{became}{cleared}")
+    for hit in r.device_models:
+        where = f"{hit.product} {hit.release}" if hit.release else hit.product
+        console.print(
+            f"  {where}: named by advisory {hit.advisory} ({hit.status}, "
+            f"{', '.join(hit.vulnerabilities) or 'no CVE'}; confidence {hit.confidence})"
+        )
 
 
 def _print_outcomes(outcomes: list[SyncOutcome]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hemostat.domain.advisory import AdvisoryHit
 from hemostat.domain.vulnerability import FeedBatch, FeedKind, Vulnerability
 from hemostat.errors import FeedError
 from hemostat.match.index import base_ecosystem
@@ -58,6 +59,7 @@ class FeedImportReport:
     quarantined: int  # in this batch
     warnings: tuple[str, ...] = ()
     releases: tuple[ReleaseImpact, ...] = ()
+    device_models: tuple[AdvisoryHit, ...] = ()  # CSAF: registered models the advisories name
 
 
 def family_of(batch: FeedBatch) -> str:
@@ -117,7 +119,19 @@ def apply_batch(
         quarantined=len(batch.quarantined),
         warnings=batch.warnings,
         releases=change.releases,
+        device_models=_models_hit(s, batch) if impact else (),
     )
+
+
+def _models_hit(s: Session, batch: FeedBatch) -> tuple[AdvisoryHit, ...]:
+    """Vendor advisories name device models, not SBOM components: match the catalog's models."""
+    if batch.feed is not FeedKind.CSAF or not batch.advisories:
+        return ()
+    from hemostat.match.csaf_products import affected_models  # noqa: PLC0415
+    from hemostat.services.advisories import device_models  # noqa: PLC0415 - import cycle
+
+    models = device_models(s)
+    return tuple(affected_models(models, batch.advisories)) if models else ()
 
 
 def _guard(name: str, batch: FeedBatch, held: int, allow_shrink: bool) -> None:
