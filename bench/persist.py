@@ -37,8 +37,8 @@ class _Clock:
 
 
 @contextmanager
-def scratch_database(url: str) -> Iterator[str]:
-    """SQLite: the URL as is (file removed first). PostgreSQL: a fresh ``hemostat_bench`` DB."""
+def scratch_database(url: str, name: str = SCRATCH_DB) -> Iterator[str]:
+    """SQLite: the URL as is (file removed first). PostgreSQL: a fresh database ``name``."""
     from sqlalchemy.engine import make_url  # noqa: PLC0415
 
     parsed = make_url(url)
@@ -51,13 +51,13 @@ def scratch_database(url: str) -> Iterator[str]:
 
     admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
     try:
-        yield parsed.set(database=SCRATCH_DB).render_as_string(hide_password=False)
+        yield parsed.set(database=name).render_as_string(hide_password=False)
     finally:  # FORCE also ends the benchmark's own pooled connections
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _run(url: str, path: Path, runs: int) -> dict[str, Any]:

@@ -73,7 +73,9 @@ class ProcRun:
     stderr: str
 
 
-def run_process(cmd: list[str], timeout: float = 1800) -> ProcRun:
+def run_process(
+    cmd: list[str], timeout: float = 1800, env: dict[str, str] | None = None
+) -> ProcRun:
     """Wall time and peak RSS of one command: ``/usr/bin/time -v`` if present, else ``wait4``."""
     if GNU_TIME.exists():
         t0 = time.perf_counter()
@@ -83,12 +85,15 @@ def run_process(cmd: list[str], timeout: float = 1800) -> ProcRun:
             text=True,
             timeout=timeout,
             check=False,
+            env=env,
         )
         wall = time.perf_counter() - t0
         m = _RSS.search(proc.stderr)
         return ProcRun(wall, int(m.group(1)) / 1024 if m else None, proc.returncode, proc.stderr)
     t0 = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
     _, status, usage = os.wait4(child.pid, 0)  # per-child rusage, unlike RUSAGE_CHILDREN
     wall = time.perf_counter() - t0
     stderr = child.stderr.read() if child.stderr else ""
@@ -96,12 +101,14 @@ def run_process(cmd: list[str], timeout: float = 1800) -> ProcRun:
     return ProcRun(wall, usage.ru_maxrss / 1024, child.returncode, stderr)
 
 
-def whole_process(cmd: list[str], runs: int, timeout: float = 1800) -> Timing:
+def whole_process(
+    cmd: list[str], runs: int, timeout: float = 1800, env: dict[str, str] | None = None
+) -> Timing:
     """Median wall and the largest peak RSS over ``runs`` runs of ``cmd``."""
     walls, rss = [], []
     for _ in range(runs):
         try:
-            r = run_process(cmd, timeout)
+            r = run_process(cmd, timeout, env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return Timing(status=f"error: {type(exc).__name__}: {exc}"[:200])
         if r.returncode != 0:

@@ -1,6 +1,8 @@
-"""Ingest benchmark runner: Hemostat against named peers on generated SBOMs (PERFORMANCE.md §4).
+"""Benchmark runner: Hemostat against named peers on generated inputs (PERFORMANCE.md §4).
 
-    .venv/bin/python bench/run.py [--quick] [--only W1,W1b,W1c,W2,persist,W3] [--json FILE]
+    .venv/bin/python bench/run.py [--quick] [--only W1,W2,persist,W3,W5,scan,...] [--json FILE]
+
+Ingest: W1, W1b, W1c, W2, persist, W3. Matching: W4, W5 (with W7), W6, W8, W10, scan.
 
 Prints a table of medians, peer medians, ratios and the verdict against each target. It is a
 measurement, not a test: it always exits 0, and rows whose reader or peer is missing say so.
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rich.console import Console
 from rich.table import Table
 
+import matching
 import workloads
 from gen_sbom import ensure
 from procs import BENCH, PYTHON, ROOT, Timing, child_json
@@ -107,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--quick", action="store_true", help="fewer runs; skip the minute-long peers")
-    ap.add_argument("--only", default="", help="comma-separated: W1,W1b,W1c,W2,persist,W3")
+    ap.add_argument(
+        "--only", default="", help="comma-separated: W1,W1b,W1c,W2,persist,W3,W4,W5,W6,W8,W10,scan"
+    )
     ap.add_argument("--runs", type=int, default=5, help="Hemostat repetitions (default 5)")
     ap.add_argument(
         "--spdx-tv-n", type=int, default=500, help="packages for the spdx-tools tag-value row"
@@ -123,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         "w2": lambda: workloads.w2(o),
         "persist": lambda: persist(o, args.pg_url or None),
         "w3": lambda: w3(o),
+        "w4": lambda: matching.w4(o),
+        "w5": lambda: matching.w5_w7(o),
+        "w6": lambda: matching.w6(o),
+        "w8": lambda: matching.w8(o),
+        "w10": lambda: matching.w10(o, args.pg_url or None),
+        "scan": lambda: matching.real_scan(o),
     }
     only = {w.strip().lower() for w in args.only.split(",") if w.strip()}
     rows: list[Row] = []
@@ -136,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
                 err = f"error: {type(exc).__name__}: {exc}"[:200]
                 rows.append(Row(name.upper(), "—", err, "—", "—", "—", "—", "n/a"))
     py = f"{platform.python_implementation()} {platform.python_version()}"
-    title = f"Hemostat ingest benchmarks — {date.today()}, {py}, {os.cpu_count()} CPUs"
+    title = f"Hemostat benchmarks — {date.today()}, {py}, {os.cpu_count()} CPUs"
     console.print(table(rows, title))
     console.print("ratio = peer median ÷ Hemostat median, same file; targets: PERFORMANCE.md §4")
+    if only & {"w5", "w6"} or not only:
+        scale = matching.QUICK_SCALE if o.quick else matching.FULL_SCALE
+        console.print(f"W5–W7 fleet scale: {scale:g} of PERFORMANCE.md §3.5 (bench/fleet_gen.py)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps([r.as_json() for r in rows], indent=2))
