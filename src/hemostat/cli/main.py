@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from hemostat import __version__
-from hemostat.cli import advisories, catalog, db, demo, feeds, sbom, scan, threat
+from hemostat.cli import advisories, catalog, db, demo, feeds, sbom, scan, threat, triage
 from hemostat.cli.output import err_console
 from hemostat.errors import HemostatError
 
@@ -28,6 +28,8 @@ app.command("scan")(scan.scan_cmd)
 app.command("analyze")(scan.analyze_cmd)
 app.command("explain")(scan.explain_cmd)
 app.command("advisories")(advisories.advisories_cmd)
+app.add_typer(triage.triage_app, name="triage")
+app.add_typer(triage.audit_app, name="audit")
 app.add_typer(threat.app, name="threat")
 app.add_typer(threat.mud_app, name="mud")
 app.add_typer(db.app, name="db")

@@ -1,0 +1,266 @@
+"""Triage decisions: append-only analysis records per (product, component identity,
+vulnerability), carried forward into new revisions and releases, never lost.
+
+A record is written on one release; ``decisions_for_release`` shows, for every key the product
+has ever decided, the release's own latest record or else the latest one of any other release
+("carried from <release>", unconfirmed until someone records one on this release).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hemostat.domain.assessment import Justification, Response, VexStatus
+from hemostat.domain.decision import (
+    GENESIS,
+    AnalysisRecord,
+    chain_hash,
+    hashed_fields,
+    parse_justification,
+    parse_responses,
+    parse_status,
+    record_hash,
+    validate_decision,
+)
+from hemostat.errors import ConflictError, NotFoundError, UsageError
+from hemostat.services.catalog import get_product, get_release
+from hemostat.store import decision_repositories as drepo
+from hemostat.store import finding_repositories as frepo
+from hemostat.store import repositories as repo
+
+_CHAIN_RETRIES = 5  # another key's writer took the chain head: re-read it and try again
+
+
+def current_components(session: Session, product: str, release: str) -> dict[str, str]:
+    """identity -> bom-ref of the release's latest SBOM revision (empty without an SBOM)."""
+    rel = get_release(session, product, release)
+    row = repo.sbom_revision(session, rel.id, None)
+    if row is None:
+        return {}
+    return {c.identity: c.bom_ref for c in repo.component_rows(session, row.id)}
+
+
+def _resolve(session: Session, product: str, release: str, component: str) -> tuple[str, str]:
+    """(identity, bom-ref) of a component named by bom-ref or identity; a removed component can
+    still be decided on by the identity of an earlier decision."""
+    comps = current_components(session, product, release)
+    by_ref = {ref: ident for ident, ref in comps.items()}
+    if component in by_ref:
+        return by_ref[component], component
+    if component in comps:
+        return component, comps[component]
+    for row in drepo.records_of_product(session, product):
+        if component in (row.identity, row.bom_ref):
+            return row.identity, row.bom_ref
+    raise NotFoundError(
+        f"no component {component!r} in {product}@{release}",
+        location="component",
+        hint="name it by bom-ref or identity (see `sbom show`)",
+    )
+
+
+def set_decision(
+    session: Session,
+    *,
+    product: str,
+    release: str,
+    vulnerability: str,
+    component: str,
+    status: VexStatus | str,
+    justification: Justification | str | None = None,
+    response: tuple[Response | str, ...] = (),
+    detail: str = "",
+    author: str,
+    reason: str,
+    expected_sequence: int | None = None,
+    origin: str = "manual",
+) -> AnalysisRecord:
+    """Append a decision. A stale ``expected_sequence`` or a lost race raises ConflictError after
+    recording the attempt in ``analysis_conflicts`` (the caller's transaction is rolled back)."""
+    st = parse_status(str(status))
+    just = parse_justification(None if justification is None else str(justification))
+    resp = parse_responses(str(r) for r in response)
+    validate_decision(st, just, resp)
+    for name, value in (("author", author), ("reason", reason), ("vulnerability", vulnerability)):
+        if not value.strip():
+            raise UsageError(f"{name} is empty", location=name, hint="Part 11 records need it")
+    identity, bom_ref = _resolve(session, product, release, component)
+    key = drepo.key_hash(product, identity, vulnerability)
+    for _ in range(_CHAIN_RETRIES):
+        latest = drepo.latest_of_key(session, key)
+        seq = latest.sequence if latest else 0
+        draft = AnalysisRecord(
+            f"{product}@{release}", identity, bom_ref, vulnerability, st, just, resp, detail,
+            author, reason, datetime.now(UTC), seq + 1, latest.hash if latest else GENESIS, "",
+            origin,
+        )  # fmt: skip
+        if expected_sequence is not None and expected_sequence != seq:
+            _conflict(session, key, draft, expected_sequence, seq)
+        record = replace(draft, hash=record_hash(draft.previous_hash, hashed_fields(draft)))
+        head = drepo.chain_head(session)
+        try:
+            with session.begin_nested():
+                drepo.insert_record(
+                    session, record, key=key, chain_previous=head,
+                    chain_hash=chain_hash(head, record.hash),
+                )  # fmt: skip
+            return record
+        except IntegrityError:
+            now = drepo.latest_of_key(session, key)
+            if (now.sequence if now else 0) != seq:
+                _conflict(session, key, draft, expected_sequence, now.sequence if now else 0)
+    raise ConflictError("too many concurrent writers; try again", code="conflict")
+
+
+def _conflict(
+    session: Session, key: str, draft: AnalysisRecord, expected: int | None, found: int
+) -> None:
+    """Record the losing attempt in its own transaction, then raise ConflictError."""
+    session.rollback()  # release our locks (SQLite): this action fails as a whole anyway
+    attempt: dict[str, Any] = hashed_fields(draft)
+    with Session(session.get_bind()) as other:
+        drepo.insert_conflict(
+            other, key_hash=key, product=draft.product, release=draft.release.rsplit("@", 1)[1],
+            identity=draft.identity, vuln_id=draft.vulnerability, expected_sequence=expected,
+            found_sequence=found, attempt=attempt, author=draft.author, at=draft.at,
+        )  # fmt: skip
+        other.commit()
+    raise ConflictError(
+        f"{draft.vulnerability} on {draft.identity} changed meanwhile: "
+        f"expected sequence {expected if expected is not None else found}, found {found}",
+        location="expected_sequence",
+        hint="show the decision again and re-apply your change on top of the latest one",
+    )
+
+
+def history(
+    session: Session,
+    *,
+    product: str,
+    vulnerability: str | None = None,
+    identity: str | None = None,
+) -> list[AnalysisRecord]:
+    """Every record ever written for the product (optionally one vulnerability / identity)."""
+    get_product(session, product)
+    rows = drepo.records_of_product(session, product)
+    return [
+        drepo.record_from_row(r)
+        for r in rows
+        if (vulnerability is None or r.vuln_id == vulnerability)
+        and (identity is None or r.identity == identity)
+    ]
+
+
+def decisions_for_release(session: Session, product: str, release: str) -> list[AnalysisRecord]:
+    """The decision in force for every (identity, vulnerability) the product has ever decided."""
+    comps = current_components(session, product, release)
+    own: dict[tuple[str, str], AnalysisRecord] = {}
+    anywhere: dict[tuple[str, str], AnalysisRecord] = {}
+    here = f"{product}@{release}"
+    for row in drepo.records_of_product(session, product):  # id order: later wins
+        rec = drepo.record_from_row(row)
+        key = (rec.identity, rec.vulnerability)
+        anywhere[key] = rec
+        if rec.release == here:
+            own[key] = rec
+    out = []
+    for key, latest in anywhere.items():
+        mine = own.get(key)
+        rec = mine or replace(latest, origin=f"carried:{latest.release}", confirmed=False)
+        ref = comps.get(rec.identity)
+        rec = replace(rec, bom_ref=ref or rec.bom_ref, component_removed=ref is None)
+        out.append(rec)
+    return sorted(out, key=lambda r: (r.vulnerability, r.identity))
+
+
+@dataclass(frozen=True, slots=True)
+class RiskInfo:
+    """Hooks for the RISK helper: postmarket assessment and SSVC outcome of one finding."""
+
+    uncontrolled: bool = False
+    ssvc_rank: int = 0  # higher is more urgent (e.g. act=3, attend=2, track*=1, track=0)
+
+
+@dataclass(frozen=True, slots=True)
+class TriageItem:
+    product: str
+    release: str
+    bom_ref: str
+    identity: str
+    vulnerability: str
+    kev: bool
+    score: float | None
+    epss: float | None
+    decision: AnalysisRecord | None
+
+    @property
+    def state(self) -> str:
+        return self.decision.status.value if self.decision else UNTRIAGED
+
+
+UNTRIAGED = "untriaged"
+RiskLookup = Callable[[TriageItem], RiskInfo | None]
+
+
+def priority_key(item: TriageItem, risk: RiskInfo | None = None) -> tuple[Any, ...]:
+    """Uncontrolled risk first, then KEV, SSVC outcome, highest CVSS, EPSS; ties by id."""
+    r = risk or RiskInfo()
+    return (
+        not r.uncontrolled,
+        not item.kev,
+        -r.ssvc_rank,
+        -(item.score if item.score is not None else -1.0),
+        -(item.epss if item.epss is not None else -1.0),
+        item.vulnerability,
+        item.product,
+        item.release,
+        item.bom_ref,
+    )
+
+
+def triage_list(
+    session: Session,
+    *,
+    product: str | None = None,
+    release: str | None = None,
+    state: str | None = None,
+    risk: RiskLookup | None = None,
+) -> list[TriageItem]:
+    """The queue: stored findings of each release's latest SBOM with the decision in force."""
+    if state is not None and state != UNTRIAGED:
+        state = parse_status(state).value
+    pid = get_product(session, product).id if product else None
+    items: list[TriageItem] = []
+    for rel, key in repo.list_releases(session, pid):
+        if release is not None and rel.version != release:
+            continue
+        items.extend(_release_items(session, key, rel.version))
+    if state is not None:
+        items = [i for i in items if i.state == state]
+    return sorted(items, key=lambda i: priority_key(i, risk(i) if risk else None))
+
+
+def _release_items(session: Session, product: str, release: str) -> list[TriageItem]:
+    row = repo.sbom_revision(session, get_release(session, product, release).id, None)
+    if row is None:
+        return []
+    decisions = {
+        (d.identity, d.vulnerability): d for d in decisions_for_release(session, product, release)
+    }
+    out = []
+    for rf in frepo.findings_of(session, row.id):
+        f = rf.finding
+        out.append(
+            TriageItem(
+                product, release, f.component, f.identity, f.vulnerability, f.kev is not None,
+                rf.score, f.epss.epss if f.epss else None,
+                decisions.get((f.identity, f.vulnerability)),
+            )
+        )  # fmt: skip
+    return out
