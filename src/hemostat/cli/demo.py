@@ -24,7 +24,7 @@ def demo(
 
     examples = examples or demo_service.default_examples()
     products = demo_service.load_portfolio(examples)
-    total = sum(len(p.get("release", [])) + bool(p.get("threat_model")) for p in products) + 1
+    total = sum(len(p.get("release", [])) + bool(p.get("threat_model")) for p in products) + 2
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as bar:

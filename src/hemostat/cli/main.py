@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from hemostat import __version__
-from hemostat.cli import advisories, catalog, db, demo, feeds, sbom, scan, threat, triage
+from hemostat.cli import advisories, catalog, db, demo, feeds, sbom, scan, threat, triage, vex
 from hemostat.cli.output import err_console
 from hemostat.errors import HemostatError
 
@@ -30,6 +30,8 @@ app.command("explain")(scan.explain_cmd)
 app.command("advisories")(advisories.advisories_cmd)
 app.add_typer(triage.triage_app, name="triage")
 app.add_typer(triage.audit_app, name="audit")
+app.add_typer(vex.vex_app, name="vex")
+app.add_typer(vex.advisory_app, name="advisory")
 app.add_typer(threat.app, name="threat")
 app.add_typer(threat.mud_app, name="mud")
 app.add_typer(db.app, name="db")

@@ -209,14 +209,14 @@ RiskLookup = Callable[[TriageItem], RiskInfo | None]
 
 
 def priority_key(item: TriageItem, risk: RiskInfo | None = None) -> tuple[Any, ...]:
-    """Uncontrolled risk first, then KEV, SSVC outcome, highest CVSS, EPSS; ties by id."""
+    """Uncontrolled risk first, then KEV, SSVC outcome, EPSS, highest CVSS; ties by id."""
     r = risk or RiskInfo()
     return (
         not r.uncontrolled,
         not item.kev,
         -r.ssvc_rank,
-        -(item.score if item.score is not None else -1.0),
         -(item.epss if item.epss is not None else -1.0),
+        -(item.score if item.score is not None else -1.0),
         item.vulnerability,
         item.product,
         item.release,

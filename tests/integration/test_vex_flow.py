@@ -1,0 +1,116 @@
+"""VEX out of a release's decisions in three formats, and a supplier's VEX back in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hemostat.config import Settings
+from hemostat.domain.assessment import VexStatus
+from hemostat.errors import IngestError
+from hemostat.ingest.vex_read import read_vex
+from hemostat.services import catalog, findings, sboms, scan, triage, vex
+from hemostat.services.feeds import Intel
+from hemostat.services.uow import unit_of_work
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+
+
+@pytest.fixture(scope="module")
+def intel(tmp_path_factory: pytest.TempPathFactory) -> Intel:
+    dbfile = tmp_path_factory.mktemp("feeds") / "feeds.db"
+    return scan.load_local_intel(Settings(database_url=f"sqlite:///{dbfile}"))
+
+
+@pytest.fixture
+def pump(settings: Settings, intel: Intel) -> Settings:
+    with unit_of_work(settings) as s:
+        catalog.add_product(s, key="pump", name="Mini Pump", manufacturer="Example Medical")
+        catalog.add_release(s, product="pump", version="1.0")
+        sboms.import_sbom(s, product="pump", release="1.0", path=ASSETS / "mini-1.cdx.json")
+        findings.analyze_release(s, "pump", "1.0", intel=intel)
+    with unit_of_work(settings) as s:
+        triage.set_decision(
+            s,
+            product="pump",
+            release="1.0",
+            vulnerability="CVE-2020-22284",
+            component="lwip",
+            status="not_affected",
+            justification="code_not_reachable",
+            detail="6LoWPAN is not compiled in.",
+            author="alice",
+            reason="code review",
+        )
+    return settings
+
+
+def test_export_in_three_formats_carries_the_decision(pump: Settings) -> None:
+    docs = {}
+    with unit_of_work(pump) as s:
+        for fmt in ("cyclonedx", "openvex", "csaf"):
+            docs[fmt] = vex.export(s, product="pump", release="1.0", fmt=fmt)
+            again = vex.export(s, product="pump", release="1.0", fmt=fmt)
+            assert docs[fmt] == again  # deterministic
+    for fmt, data in docs.items():
+        statements = {st.vulnerability: st for st in read_vex(data, source=fmt).statements}
+        assert statements["CVE-2020-22284"].status is VexStatus.NOT_AFFECTED, fmt
+        others = [st for v, st in statements.items() if v != "CVE-2020-22284"]
+        assert others and all(st.status is VexStatus.UNDER_INVESTIGATION for st in others), fmt
+    cdx = json.loads(docs["cyclonedx"])
+    [lwip] = [v for v in cdx["vulnerabilities"] if v["id"] == "CVE-2020-22284"]
+    assert lwip["analysis"]["justification"] == "code_not_reachable"
+
+
+def test_csaf_advisory_for_chosen_vulnerabilities(pump: Settings) -> None:
+    with unit_of_work(pump) as s:
+        data = vex.export_advisory(
+            s, product="pump", release="1.0", vulnerabilities=["CVE-2020-22284"]
+        )
+    doc = json.loads(data)
+    assert doc["document"]["category"] == "csaf_security_advisory"
+    assert [v["cve"] for v in doc["vulnerabilities"]] == ["CVE-2020-22284"]
+
+
+def test_supplier_vex_is_recorded_and_unknown_products_reported(
+    pump: Settings, tmp_path: Path
+) -> None:
+    supplier = {
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": "https://wolfssl.example/vex/2025-001",
+        "author": "wolfSSL Inc.",
+        "timestamp": "2025-02-01T00:00:00Z",
+        "version": 1,
+        "statements": [
+            {
+                "vulnerability": {"name": "CVE-2023-3724"},
+                "products": [{"@id": "pkg:github/wolfssl/wolfssl@v4.8.1-stable"}],
+                "status": "not_affected",
+                "justification": "vulnerable_code_not_in_execute_path",
+            },
+            {
+                "vulnerability": {"name": "CVE-2099-0001"},
+                "products": [{"@id": "pkg:npm/left-pad@1.0.0"}],
+                "status": "affected",
+                "action_statement": "upgrade",
+            },
+        ],
+    }
+    path = tmp_path / "supplier.openvex.json"
+    path.write_text(json.dumps(supplier))
+    with unit_of_work(pump) as s:
+        result = vex.import_vex(s, path=path)
+    assert len(result.recorded) == 1 and "CVE-2023-3724" in result.recorded[0]
+    assert result.unmatched == ("CVE-2099-0001 pkg:npm/left-pad@1.0.0",)
+    with unit_of_work(pump) as s:
+        [rec] = triage.history(s, product="pump", vulnerability="CVE-2023-3724")
+    assert rec.status is VexStatus.NOT_AFFECTED and rec.origin.startswith("supplier:")
+
+
+def test_bad_vex_file_is_refused(pump: Settings, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [')
+    with pytest.raises(IngestError), unit_of_work(pump) as s:
+        vex.import_vex(s, path=bad)
