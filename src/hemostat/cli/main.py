@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from hemostat import __version__
-from hemostat.cli import advisories, catalog, db, demo, feeds, sbom, scan, threat, triage, vex
+from hemostat.cli import advisories, catalog, db, demo, feeds, risk, sbom, scan, threat, triage, vex
 from hemostat.cli.output import err_console
 from hemostat.errors import HemostatError
 
@@ -35,6 +35,9 @@ app.add_typer(vex.advisory_app, name="advisory")
 app.add_typer(threat.app, name="threat")
 app.add_typer(threat.mud_app, name="mud")
 app.add_typer(db.app, name="db")
+app.add_typer(risk.rubric_app, name="rubric")
+app.add_typer(risk.ssvc_app, name="ssvc")
+app.add_typer(risk.postmarket_app, name="postmarket")
 app.command("demo")(demo.demo)
 
 

@@ -34,11 +34,13 @@ def list_cmd(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """The queue: stored findings, most urgent first, with the decision in force."""
-    from hemostat.services import triage
+    from hemostat.services import risk, triage
     from hemostat.services.uow import unit_of_work
 
     with unit_of_work() as s:
-        items = triage.triage_list(s, product=product, release=release, state=state)
+        items = triage.triage_list(
+            s, product=product, release=release, state=state, risk=risk.risk_lookup(s)
+        )
     if fmt is OutputFormat.json:
         emit_json([{**_asdict(i), "state": i.state} for i in items])
         return
