@@ -106,12 +106,14 @@ class CpeMatcher:
         self, cpe: Cpe, version: str | None, index: VulnIndex, sbom: SbomContext
     ) -> tuple[list[Hit], list[str]]:
         valid = _valid_version(version)
+        identifier = cpe.to_string()
         hits: list[Hit] = []
         unevaluated: set[str] = set()
         broken: set[str] = set()
         for cand in _candidates(cpe, version, index):
             probe = cand.probe if valid else replace(cand.probe, version=None)
-            for entry in index.cpe_entries(probe.cpe.vendor, probe.cpe.product):
+            table = index.cpe_table(probe.cpe.vendor, probe.cpe.product)
+            for entry in table.candidates(probe.version):
                 vuln = entry.vuln
                 try:
                     verdict = best_configuration(entry.configurations, probe, sbom)
@@ -122,16 +124,16 @@ class CpeMatcher:
                     broken.add(vuln.id)
                     continue
                 if verdict is not None:
-                    hits.append(self._hit(cpe, vuln, cand, verdict))
+                    hits.append(self._hit(identifier, vuln, cand, verdict))
         what = f"version '{version}' is not a valid CPE version" if version else "no version"
         problems = [
-            f"{why} for {cpe.to_string()}: {len(ids)} NVD record(s) not evaluated ({_some(ids)})"
+            f"{why} for {identifier}: {len(ids)} NVD record(s) not evaluated ({_some(ids)})"
             for why, ids in ((what, unevaluated), ("unreadable NVD version bounds", broken))
             if ids
         ]
         return hits, problems
 
-    def _hit(self, cpe: Cpe, vuln: Vulnerability, cand: _Candidate, verdict: Verdict) -> Hit:
+    def _hit(self, identifier: str, vuln: Vulnerability, cand: _Candidate, verdict: Verdict) -> Hit:
         caveats = cand.notes + verdict.caveats
         confidence = cand.confidence
         if verdict.caveats and _RANK[confidence] < _RANK[Confidence.MEDIUM]:
@@ -139,7 +141,7 @@ class CpeMatcher:
         evidence = MatchEvidence(
             matcher=self.key,
             kind=MatchKind.CPE_NEAR if cand.near else MatchKind.CPE_EXACT,
-            identifier=cpe.to_string(),
+            identifier=identifier,
             matched=f"{vuln.id}: {verdict.matched}",
             feed=vuln.provenance.feed.value,
             snapshot=vuln.provenance.snapshot,

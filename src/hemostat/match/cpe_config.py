@@ -36,12 +36,6 @@ __all__ = [
 
 _ATTRS = ("update", "edition", "language", "sw_edition", "target_sw", "target_hw", "other")
 _ANY = ("*", "-", "")
-_BOUNDS = (
-    "version_start_including",
-    "version_start_excluding",
-    "version_end_including",
-    "version_end_excluding",
-)
 _DASH = "NVD lists no version ('-'): all versions taken as affected"
 
 
@@ -78,6 +72,23 @@ class Verdict:
     fixed: tuple[str, ...]
 
 
+_ALL_ANY = ("*",) * len(_ATTRS)
+
+
+def _open(crit: Cpe) -> bool:
+    """True when every attribute after the version is ANY (the order of ``_ATTRS``)."""
+    c = crit
+    return (
+        c.update,
+        c.edition,
+        c.language,
+        c.sw_edition,
+        c.target_sw,
+        c.target_hw,
+        c.other,
+    ) == _ALL_ANY
+
+
 def _criteria(text: str) -> Cpe | None:
     cpe = read_cpe(text)
     return cpe if isinstance(cpe, Cpe) else None
@@ -103,7 +114,12 @@ def describe_match(m: CpeMatch) -> str:
 
 
 def _has_bounds(m: CpeMatch) -> bool:
-    return any(getattr(m, name) for name in _BOUNDS)
+    return bool(
+        m.version_start_including
+        or m.version_start_excluding
+        or m.version_end_including
+        or m.version_end_excluding
+    )
 
 
 def _version_hit(m: CpeMatch, crit: Cpe, version: str | None) -> bool:
@@ -124,6 +140,8 @@ def _version_hit(m: CpeMatch, crit: Cpe, version: str | None) -> bool:
 def _attrs_fit(crit: Cpe, cpe: Cpe) -> bool:
     if crit.part not in ("*", cpe.part) and cpe.part != "*":
         return False
+    if _open(crit):  # the common case: NVD names no update, edition ... at all
+        return True
     for name in _ATTRS:
         want, have = getattr(crit, name), getattr(cpe, name)
         if want != "*" and have not in ("*", want):

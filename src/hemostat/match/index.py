@@ -3,8 +3,8 @@
 OSV packages are indexed by (base ecosystem, normalized name), NVD records by the CPE
 vendor:product of their *vulnerable* cpeMatch entries (a platform named only as "running on" is
 not a key: an SBOM listing Windows must not collect every CVE of every Windows application).
-Building does no version parsing at all: version keys are computed and cached on first use by
-``match.versions``, so a build over ~250k advisories is a single pass of dict appends.
+Building does no version parsing at all, so a build over ~250k advisories is a single pass of
+dict appends: a package's ranges are compiled on its first lookup (``package_table``).
 Withdrawn records are not indexed (they never match), but ``keys_of`` still answers for them so
 a fleet re-evaluation notices the withdrawal.
 """
@@ -20,6 +20,8 @@ from functools import lru_cache
 from hemostat.domain.cpe import CpeError, parse_cpe
 from hemostat.domain.finding import Confidence
 from hemostat.domain.vulnerability import AffectedPackage, Configuration, CpeMatch, Vulnerability
+from hemostat.match.cpe_table import CpeTable
+from hemostat.match.osv_table import PackageTable
 from hemostat.match.suggest import (
     NearProduct,
     canon_product,
@@ -103,6 +105,8 @@ class VulnIndex:
         self._vendor_canon: dict[str, set[str]] = defaultdict(set)
         self._tokens: dict[str, set[tuple[str, str]]] | None = None
         self._near: dict[tuple[str, str], tuple[NearProduct, ...]] = {}
+        self._tables: dict[tuple[str, str], PackageTable] = {}
+        self._cpe_tables: dict[tuple[str, str], CpeTable] = {}
         self.ecosystems: frozenset[str] = frozenset()
         self.size = 0
 
@@ -155,6 +159,19 @@ class VulnIndex:
             return tuple(entries)
         return tuple(e for e in entries if e.package.ecosystem in (ecosystem, eco))
 
+    def package_table(self, ecosystem: str, name: str) -> PackageTable | None:
+        """All entries of the package (every release of the ecosystem), compiled for matching on
+        first use and kept (``osv_table``); None when no advisory names the package."""
+        eco = base_ecosystem(ecosystem)
+        key = (eco, package_name_key(eco, name))
+        table = self._tables.get(key)
+        if table is None:
+            entries = self._packages.get(key)
+            if not entries:
+                return None
+            table = self._tables[key] = PackageTable(eco, entries)
+        return table
+
     def by_cpe(self, vendor: str, product: str) -> tuple[Vulnerability, ...]:
         """NVD records with a vulnerable entry for vendor:product."""
         return tuple(e.vuln for e in self.cpe_entries(vendor, product))
@@ -162,6 +179,15 @@ class VulnIndex:
     def cpe_entries(self, vendor: str, product: str) -> tuple[CpeEntry, ...]:
         """The same, each with only the configurations that name vendor:product."""
         return tuple(self._cpes.get((vendor.lower(), product.lower()), ()))
+
+    def cpe_table(self, vendor: str, product: str) -> CpeTable:
+        """``cpe_entries`` indexed by the versions their entries for exactly this vendor:product
+        (as the probe spells it) can hit; built on first use and kept (``cpe_table``)."""
+        table = self._cpe_tables.get((vendor, product))
+        if table is None:
+            table = CpeTable(vendor, product, self.cpe_entries(vendor, product))
+            self._cpe_tables[(vendor, product)] = table
+        return table
 
     def has_product(self, vendor: str, product: str) -> bool:
         return (vendor.lower(), product.lower()) in self._cpes

@@ -155,41 +155,69 @@ def _primary(ids: set[str]) -> str:
     return cves[0] if cves else min(ids)
 
 
-def _lookup(cves: Iterable[str], table: Mapping[str, T] | None) -> T | None:
-    """The entry of the first CVE (in order) that the table knows."""
+def _lookup(ids: Iterable[str], table: Mapping[str, T] | None) -> T | None:
+    """The entry of the first CVE id (in order) that the table knows."""
     if not table:
         return None
-    return next((table[c] for c in sorted(cves) if c in table), None)
+    cves = sorted(i for i in ids if i.upper().startswith("CVE-"))
+    return next((table[c] for c in cves if c in table), None)
+
+
+def _scores(records: Sequence[Vulnerability]) -> tuple[CvssScore, ...]:
+    if len(records) == 1 and len(records[0].cvss) < 2:
+        return records[0].cvss
+    cvss: dict[tuple[str, str, str], CvssScore] = {}
+    for v in records:
+        for score in v.cvss:
+            cvss.setdefault((score.version, score.vector, score.source), score)
+    return tuple(cvss.values())
+
+
+def _sorted_set(items: tuple[str, ...]) -> tuple[str, ...]:
+    return items if len(items) < 2 else tuple(sorted(set(items)))
 
 
 def _finding(
     component: Component,
+    identity: str,
     group: list[Hit],
     kev: Mapping[str, KevEntry] | None,
     epss: Mapping[str, EpssScore] | None,
 ) -> Finding:
+    if len(group) == 1:  # the common case, without the merging work
+        hit = group[0]
+        vuln = hit.vuln
+        ids = {vuln.id, *vuln.aliases}
+        primary = vuln.id if len(ids) == 1 else _primary(ids)
+        return Finding(
+            component.bom_ref,
+            identity,
+            primary,
+            tuple(sorted(ids - {primary})),
+            (hit.evidence,),
+            vuln.summary,
+            _scores((vuln,)),
+            _sorted_set(vuln.cwes),
+            _lookup(ids, kev),
+            _lookup(ids, epss),
+            _sorted_set(hit.fixed),
+        )
     ids = {h.vuln.id for h in group} | {a for h in group for a in h.vuln.aliases}
     primary = _primary(ids)
     records = sorted(
         {h.vuln.id: h.vuln for h in group}.values(), key=lambda v: (v.id != primary, v.id)
     )
-    evidence = tuple(dict.fromkeys(h.evidence for h in group))
-    cvss: dict[tuple[str, str, str], CvssScore] = {}
-    for v in records:
-        for score in v.cvss:
-            cvss.setdefault((score.version, score.vector, score.source), score)
-    cves = [i for i in ids if i.upper().startswith("CVE-")]
     return Finding(
         component=component.bom_ref,
-        identity=component.identity,
+        identity=identity,
         vulnerability=primary,
         aliases=tuple(sorted(ids - {primary})),
-        evidence=evidence,
+        evidence=tuple(dict.fromkeys(h.evidence for h in group)),
         summary=next((v.summary for v in records if v.summary), ""),
-        cvss=tuple(cvss.values()),
+        cvss=_scores(records),
         cwes=tuple(sorted({c for v in records for c in v.cwes})),
-        kev=_lookup(cves, kev),
-        epss=_lookup(cves, epss),
+        kev=_lookup(ids, kev),
+        epss=_lookup(ids, epss),
         fixed_versions=tuple(sorted({f for h in group for f in h.fixed})),
     )
 
@@ -202,7 +230,10 @@ def findings_for(
     epss: Mapping[str, EpssScore] | None = None,
 ) -> list[Finding]:
     """One finding per alias group, sorted by vulnerability id."""
-    found = [_finding(component, group, kev, epss) for group in _groups(hits)]
+    if not hits:
+        return []
+    identity = component.identity
+    found = [_finding(component, identity, group, kev, epss) for group in _groups(hits)]
     return sorted(found, key=lambda f: f.vulnerability)
 
 

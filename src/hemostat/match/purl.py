@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hemostat.domain.component import Component
 from hemostat.domain.finding import Confidence, MatchEvidence, MatchKind
@@ -12,8 +13,8 @@ from hemostat.domain.purl import PurlError, PurlParts, purl_parts
 from hemostat.domain.vulnerability import AffectedPackage, RangeKind
 from hemostat.match.index import PackageEntry, VulnIndex, base_ecosystem
 from hemostat.match.matcher import Hit, MatchOutcome, SbomContext
-from hemostat.match.ranges import osv_affected
-from hemostat.match.versions import VersionError, ecosystem_of_purl_type, version_key
+from hemostat.match.osv_table import PackageTable, fixed_versions
+from hemostat.match.versions import Key, VersionError, ecosystem_of_purl_type, version_key
 
 __all__ = ["PurlMatcher", "osv_ecosystem", "osv_package_name"]
 
@@ -29,8 +30,14 @@ def osv_ecosystem(parts: PurlParts) -> str | None:
     """OSV ecosystem of a purl, with the release where OSV splits by it: a deb purl with
     ``distro=debian-12`` or ``bookworm`` is "Debian:12", an apk one with ``alpine-3.18``
     is "Alpine:v3.18"."""
-    ecosystem = ecosystem_of_purl_type(parts.type, dict(parts.qualifiers))
-    distro = (parts.qualifier("distro") or "").lower()
+    distro = next((v for k, v in parts.qualifiers if k == "distro"), "")
+    return _osv_ecosystem(parts.type, distro)
+
+
+@lru_cache(maxsize=4096)
+def _osv_ecosystem(purl_type: str, distro_qualifier: str) -> str | None:
+    ecosystem = ecosystem_of_purl_type(purl_type, {"distro": distro_qualifier})
+    distro = distro_qualifier.lower()
     if not distro or ecosystem not in ("Debian", "Alpine"):
         return ecosystem
     release = next((v for k, v in _DEBIAN.items() if k in distro), None)
@@ -54,18 +61,6 @@ def osv_package_name(parts: PurlParts) -> str:
     return parts.name
 
 
-def _fixed(pkg: AffectedPackage) -> tuple[str, ...]:
-    return tuple(e.version for r in pkg.ranges for e in r.events if e.kind == "fixed")
-
-
-def _valid(ecosystem: str, version: str) -> bool:
-    try:
-        version_key(ecosystem, version)
-    except VersionError:
-        return False
-    return True
-
-
 def _version(parts: PurlParts, component: Component, ecosystem: str) -> str | None:
     version = parts.version or component.version
     if version and ecosystem == "Go":
@@ -78,7 +73,23 @@ def _version(parts: PurlParts, component: Component, ecosystem: str) -> str | No
 class _Target:
     parts: PurlParts
     ecosystem: str  # base ecosystem, OSV spelling
-    entries: tuple[PackageEntry, ...]
+    release: str  # the purl's ecosystem, with a release where it names one ("Debian:12")
+    table: PackageTable | None
+
+    def entries(self) -> tuple[PackageEntry, ...]:
+        """The package's entries for this release (entries of other releases never match)."""
+        if self.table is None:
+            return ()
+        if self.release == self.ecosystem:
+            return self.table.entries
+        wanted = (self.release, self.ecosystem)
+        return tuple(e for e in self.table.entries if e.package.ecosystem in wanted)
+
+    def wants(self, entry: PackageEntry) -> bool:
+        return self.release == self.ecosystem or entry.package.ecosystem in (
+            self.release,
+            self.ecosystem,
+        )
 
 
 def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
@@ -93,7 +104,7 @@ def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
     base = base_ecosystem(ecosystem)
     if base not in index.ecosystems:
         return MatchOutcome(False, reason=f"no advisories indexed for ecosystem {base}")
-    return _Target(parts, base, index.by_package(ecosystem, osv_package_name(parts)))
+    return _Target(parts, base, ecosystem, index.package_table(base, osv_package_name(parts)))
 
 
 def _listed_as_written(version: str, pkg: AffectedPackage) -> str | None:
@@ -115,46 +126,59 @@ class PurlMatcher:
         target = _target(component.purl, index)
         if isinstance(target, MatchOutcome):
             return target
-        if not target.entries:
+        if target.table is None or not any(map(target.wants, target.table.entries)):
             return MatchOutcome(applicable=True)  # looked up: no advisory names this package
         version = _version(target.parts, component, target.ecosystem)
         if version is None:
             return MatchOutcome(False, problems=(f"no version for {target.parts.to_string()}",))
-        return self._evaluate(component.purl, target, version)
+        try:
+            key = version_key(target.ecosystem, version)
+        except VersionError:
+            return self._unordered(component.purl, target, version)
+        return self._evaluate(component.purl, target, target.table, version, key)
 
-    def _evaluate(self, purl: str, target: _Target, version: str) -> MatchOutcome:
-        """Every advisory of the package; a version the ecosystem cannot order is still found in
-        explicit ``versions`` lists, and is reported as Skipped for the ranges it cannot enter."""
-        valid = _valid(target.ecosystem, version)
+    def _evaluate(
+        self, purl: str, target: _Target, table: PackageTable, version: str, key: Key
+    ) -> MatchOutcome:
+        """Every advisory of the package at once (``PackageTable``), with OSV semantics."""
+        result = table.evaluate(version, key)
+        entries = table.entries
+        pairs = [(entries[i], i, matched) for i, matched in result.hits]
+        failed = [(entries[i], err) for i, err in result.errors]
+        if target.release != target.ecosystem:
+            pairs = [p for p in pairs if target.wants(p[0])]
+            failed = [f for f in failed if target.wants(f[0])]
+        hits = tuple(self._hit(purl, e, matched, table.fixed(i)) for e, i, matched in pairs)
+        problems = tuple(
+            dict.fromkeys(
+                f"{e.vuln.id}: affected ranges not evaluable ({err})" for e, err in failed
+            )
+        )
+        return MatchOutcome(bool(hits) or not problems, hits, problems)
+
+    def _unordered(self, purl: str, target: _Target, version: str) -> MatchOutcome:
+        """A version the ecosystem cannot order is still found in explicit ``versions`` lists,
+        and is reported as Skipped for the ranges it cannot enter."""
         hits: list[Hit] = []
         problems: list[str] = []
-        for entry in target.entries:
-            if not valid:
-                matched = _listed_as_written(version, entry.package)
-                if matched is None and _has_ranges(entry.package):
-                    problems.append(
-                        f"version '{version}' is not a valid {target.ecosystem} version"
-                    )
-            else:
-                try:
-                    matched = osv_affected(target.ecosystem, version, entry.package)
-                except VersionError as err:
-                    problems.append(f"{entry.vuln.id}: affected ranges not evaluable ({err})")
-                    continue
+        for entry in target.entries():
+            matched = _listed_as_written(version, entry.package)
+            if matched is None and _has_ranges(entry.package):
+                problems.append(f"version '{version}' is not a valid {target.ecosystem} version")
             if matched is not None:
-                hits.append(self._hit(purl, entry, matched))
+                hits.append(self._hit(purl, entry, matched, fixed_versions(entry.package)))
         problems = list(dict.fromkeys(problems))
         return MatchOutcome(bool(hits) or not problems, tuple(hits), tuple(problems))
 
-    def _hit(self, purl: str, entry: PackageEntry, matched: str) -> Hit:
-        pkg, prov = entry.package, entry.vuln.provenance
+    def _hit(self, purl: str, entry: PackageEntry, matched: str, fixed: tuple[str, ...]) -> Hit:
+        pkg, vuln = entry.package, entry.vuln
         evidence = MatchEvidence(
-            matcher=self.key,
-            kind=MatchKind.PURL_RANGE,
-            identifier=purl,
-            matched=f"{entry.vuln.id} {pkg.ecosystem}/{pkg.name}: {matched}",
-            feed=prov.feed.value,
-            snapshot=prov.snapshot,
-            confidence=Confidence.HIGH,
+            self.key,
+            MatchKind.PURL_RANGE,
+            purl,
+            f"{vuln.id} {pkg.ecosystem}/{pkg.name}: {matched}",
+            vuln.provenance.feed.value,
+            vuln.provenance.snapshot,
+            Confidence.HIGH,
         )
-        return Hit(entry.vuln, evidence, _fixed(pkg))
+        return Hit(vuln, evidence, fixed)

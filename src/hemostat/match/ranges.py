@@ -31,8 +31,11 @@ from hemostat.match.versions import Key, VersionError, has_ordering, nvd_version
 
 __all__ = [
     "CompiledRange",
+    "build_range",
     "compile_range",
     "cpe_bounds_hit",
+    "criteria_version",
+    "match_bounds",
     "nvd_version_key",
     "osv_affected",
     "unusable_ranges",
@@ -79,8 +82,7 @@ def _limits(order: str, rng: AffectedRange) -> tuple[Key, ...]:
     return tuple(version_key(order, v) for v in found)
 
 
-@lru_cache(maxsize=1 << 16)
-def compile_range(ecosystem: str, rng: AffectedRange) -> CompiledRange:
+def build_range(ecosystem: str, rng: AffectedRange) -> CompiledRange:
     """Sort and key a SEMVER/ECOSYSTEM range once; raises ``VersionError`` if it is unusable.
 
     Events are sorted by version with a *stable* sort, so events at the same version keep their
@@ -94,10 +96,7 @@ def compile_range(ecosystem: str, rng: AffectedRange) -> CompiledRange:
     if any(e.kind not in ("introduced", "fixed", "last_affected", "limit") for e in events):
         raise VersionError(f"unknown OSV range event in {rng.events!r}")
     events = [e for e in events if e.kind != "limit"]
-    keyed = sorted(
-        ((version_key(order, e.version), i) for i, e in enumerate(events)),
-        key=lambda t: (t[0], t[1]),
-    )
+    keyed = sorted((version_key(order, e.version), i) for i, e in enumerate(events))
     ordered = [events[i] for _, i in keyed]
 
     def opened(pos: int) -> str:
@@ -127,6 +126,10 @@ def compile_range(ecosystem: str, rng: AffectedRange) -> CompiledRange:
         from_start=start if has_zero else None,
         limits=_limits(order, rng),
     )
+
+
+compile_range = lru_cache(maxsize=1 << 16)(build_range)
+"""``build_range`` cached per (ecosystem, range), for callers that evaluate one record at a time."""
 
 
 def unusable_ranges(ecosystem: str, pkg: AffectedPackage) -> tuple[str, ...]:
@@ -197,8 +200,8 @@ def cpe_bounds_hit(version: str, m: CpeMatch) -> bool:
     Raises ``VersionError`` when the component version is needed but unknown (``*``) or
     cannot be ordered.
     """
-    crit, pattern = _criteria_version(m.criteria)
-    lower, upper = _bounds(m)
+    crit, pattern = criteria_version(m.criteria)
+    lower, upper = match_bounds(m)
     has_bounds = lower is not None or upper is not None
     mine = version.strip().lower()
     if not has_bounds and crit in ("*", "-"):
@@ -218,7 +221,7 @@ Bound = tuple[Key, bool] | None  # (key, inclusive)
 
 
 @lru_cache(maxsize=1 << 16)
-def _bounds(m: CpeMatch) -> tuple[Bound, Bound]:
+def match_bounds(m: CpeMatch) -> tuple[Bound, Bound]:
     """The cpeMatch's lower and upper bounds as keys, computed once per cpeMatch."""
 
     def bound(including: str | None, excluding: str | None) -> Bound:
@@ -251,7 +254,7 @@ _WILDCARD = re.compile(r"(?<!\\)[*?]")
 
 
 @lru_cache(maxsize=1 << 16)
-def _criteria_version(criteria: str) -> tuple[str, str | None]:
+def criteria_version(criteria: str) -> tuple[str, str | None]:
     """(unescaped version, fnmatch pattern when the value carries CPE wildcards, else None)."""
     try:
         raw = parse_cpe(criteria).version

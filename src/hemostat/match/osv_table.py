@@ -1,0 +1,165 @@
+"""One package's OSV advisories compiled for fast matching (``VulnIndex.package_table``).
+
+``ranges.osv_affected`` evaluates one advisory at a time; a package such as Debian's ``linux``
+has ~15k advisories, so a fleet re-evaluation spent most of its time there. A ``PackageTable``
+compiles every usable SEMVER/ECOSYSTEM range of the package once into a ``CompiledRange`` plus
+then into the exact intervals of versions it affects (each with its description), kept in an
+interval tree (``stab``) per ordering: the package's ecosystem, and "semver" for SEMVER ranges.
+Matching a version is then a bisect and a walk down the tree that touches only the intervals
+containing it; explicit ``versions`` are a dict lookup by version key. The answers are those of
+``osv_affected`` for every advisory (the unit tests compare the two): "listed in versions"
+first, then the first range (in written order) that hits; a range that cannot be compiled is
+skipped; an unparseable SEMVER key makes an advisory unevaluable only where ``osv_affected``
+would reach that range.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hemostat.domain.vulnerability import AffectedPackage, RangeKind
+from hemostat.match.ranges import CompiledRange, build_range
+from hemostat.match.stab import Bound, KeyIntervals
+from hemostat.match.versions import Key, VersionError, has_ordering, version_key
+
+if TYPE_CHECKING:
+    from hemostat.match.index import PackageEntry
+
+__all__ = ["PackageTable", "TableResult", "fixed_versions"]
+
+LISTED = "listed in versions"
+
+
+@dataclass(frozen=True, slots=True)
+class TableResult:
+    """Hits as (entry index, description) in entry order, and entries not evaluable (+ why)."""
+
+    hits: tuple[tuple[int, str], ...]
+    errors: tuple[tuple[int, VersionError], ...]
+
+
+def _segments(c: CompiledRange) -> Iterator[tuple[str | None, Bound, Bound]]:
+    """The range as consecutive (description, lower, upper) pieces covering every version."""
+    if not c.keys:
+        yield c.from_start, None, None
+        return
+    yield c.from_start, None, (c.keys[0], False)
+    for i, key in enumerate(c.keys):
+        yield c.at[i], (key, True), (key, True)
+        yield c.above[i], (key, False), (c.keys[i + 1], False) if i + 1 < len(c.keys) else None
+
+
+def _intervals(c: CompiledRange) -> Iterator[tuple[Bound, Bound, str]]:
+    """Maximal runs of versions with one (non-None) description: exactly where ``c.hit`` is
+    that description, the ``limit`` events included (a version must be below the largest)."""
+    cap: Bound = (max(c.limits), False) if c.limits else None
+    run: tuple[str, Bound, Bound] | None = None
+    for desc, lo, hi in _segments(c):
+        if run is not None and desc == run[0]:
+            run = (run[0], run[1], hi)
+            continue
+        if run is not None:
+            yield run[1], _lower_of(run[2], cap), run[0]
+        run = (desc, lo, hi) if desc is not None else None
+    if run is not None:
+        yield run[1], _lower_of(run[2], cap), run[0]
+
+
+def _lower_of(a: Bound, b: Bound) -> Bound:
+    """The tighter of two upper bounds (None: unbounded; exclusive is tighter at one key)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return min(a, b)
+
+
+class _Ranges:
+    """The compiled ranges of one ordering as exact intervals in an interval tree."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int, CompiledRange]]) -> None:
+        self._tree = KeyIntervals(
+            [
+                (lo, hi, (entry, pos, desc))
+                for entry, pos, compiled in ranges
+                for lo, hi, desc in _intervals(compiled)
+            ]
+        )
+
+    def stab(self, key: Key, found: dict[int, tuple[int, str]]) -> None:
+        """Record in ``found`` (entry → (position, description)) each entry's earliest hit."""
+        for entry, pos, desc in self._tree.stab(key):
+            if entry not in found or found[entry][0] > pos:
+                found[entry] = (pos, desc)
+
+
+def fixed_versions(pkg: AffectedPackage) -> tuple[str, ...]:
+    return tuple(e.version for r in pkg.ranges for e in r.events if e.kind == "fixed")
+
+
+class PackageTable:
+    """All advisories of one (base ecosystem, package name), compiled once."""
+
+    def __init__(self, ecosystem: str, entries: Sequence[PackageEntry]) -> None:
+        self.entries = tuple(entries)
+        eco: list[tuple[int, int, CompiledRange]] = []
+        sem: list[tuple[int, int, CompiledRange]] = []
+        self._first_semver: dict[int, int] = {}  # entry → position of its first usable SEMVER
+        listed: dict[Key, list[int]] = defaultdict(list)
+        self._ordered = has_ordering(ecosystem)
+        for i, entry in enumerate(self.entries):
+            pkg = entry.package
+            order = pkg.ecosystem or ecosystem
+            for v in dict.fromkeys(pkg.versions) if self._ordered else ():
+                try:
+                    listed[version_key(order, v)].append(i)
+                except VersionError:
+                    continue
+            for pos, rng in enumerate(pkg.ranges):
+                if rng.kind is RangeKind.GIT:
+                    continue
+                try:
+                    compiled = build_range(order, rng)
+                except VersionError:
+                    continue  # as osv_affected: the explicit versions list decides
+                if rng.kind is RangeKind.SEMVER:
+                    self._first_semver.setdefault(i, pos)
+                (sem if rng.kind is RangeKind.SEMVER else eco).append((i, pos, compiled))
+        self._listed = {k: tuple(dict.fromkeys(v)) for k, v in listed.items()}
+        self._fixed: dict[int, tuple[str, ...]] = {}
+        self._eco = _Ranges(eco)
+        self._sem = _Ranges(sem)
+
+    def fixed(self, entry: int) -> tuple[str, ...]:
+        """The entry's ``fixed`` versions (for a hit's remediation), computed once."""
+        found = self._fixed.get(entry)
+        if found is None:
+            found = self._fixed[entry] = fixed_versions(self.entries[entry].package)
+        return found
+
+    def evaluate(self, version: str, key: Key) -> TableResult:
+        """``key`` is ``version_key(ecosystem, version)`` (the caller has checked it parses)."""
+        found: dict[int, tuple[int, str]] = dict.fromkeys(self._listed.get(key, ()), (-1, LISTED))
+        self._eco.stab(key, found)
+        errors: list[tuple[int, VersionError]] = []
+        if self._first_semver:
+            try:
+                semver = version_key("semver", version)
+            except VersionError as err:
+                errors = self._semver_failed(found, err)
+            else:
+                self._sem.stab(semver, found)
+        hits = tuple((i, found[i][1]) for i in sorted(found))
+        return TableResult(hits, tuple(errors))
+
+    def _semver_failed(
+        self, found: dict[int, tuple[int, str]], err: VersionError
+    ) -> list[tuple[int, VersionError]]:
+        """osv_affected raises at an entry's first usable SEMVER range unless an earlier one hit."""
+        errors = []
+        for entry, first in sorted(self._first_semver.items()):
+            if entry not in found or found[entry][0] > first:
+                found.pop(entry, None)
+                errors.append((entry, err))
+        return errors
