@@ -131,6 +131,9 @@ def registry() -> Mapping[str, Matcher]:
 
 def _groups(hits: Sequence[Hit]) -> list[list[Hit]]:
     """Union of id + aliases across hits (union-find, per component: groups stay small)."""
+    names = [n for h in hits for n in (h.vuln.id, *h.vuln.aliases)]
+    if len(set(names)) == len(names):  # the common case: no two hits share a name
+        return [[h] for h in hits]
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

@@ -186,3 +186,19 @@ def test_an_unusable_identifier_alone_carries_the_suggestions() -> None:
     (skip,) = run([comp("d", "DCMTK", version="3.6.6", cpes=("cpe:2.3:a:offis",))], index).skipped
     assert skip.reason.startswith("invalid CPE: ")
     assert [s.cpe for s in skip.suggestions] == ["cpe:2.3:a:offis:dcmtk:3.6.6:*:*:*:*:*:*:*"]
+
+
+def test_unrelated_hits_stay_apart_and_a_shared_alias_alone_joins_them() -> None:
+    a = osv("GHSA-a", "PyPI", "p", aliases=("CVE-2020-1",))
+    b = osv("GHSA-b", "PyPI", "p", aliases=("CVE-2020-2",))
+    c = osv("PYSEC-c", "PyPI", "p", aliases=("CVE-2020-1",))
+    apart = findings_for(comp("p"), [_hit(b), _hit(a)])
+    assert [(f.vulnerability, f.aliases) for f in apart] == [
+        ("CVE-2020-1", ("GHSA-a",)),
+        ("CVE-2020-2", ("GHSA-b",)),
+    ]
+    joined = findings_for(comp("p"), [_hit(a), _hit(b), _hit(c, "s")])
+    assert [(f.vulnerability, f.aliases) for f in joined] == [
+        ("CVE-2020-1", ("GHSA-a", "PYSEC-c")),
+        ("CVE-2020-2", ("GHSA-b",)),
+    ]
