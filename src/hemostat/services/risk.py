@@ -264,8 +264,13 @@ def risk_lookup(session: Session, *, today: date | None = None) -> RiskLookup:
 
     def lookup(item: TriageItem) -> RiskInfo:
         subject = ctx.subject(item.product, item.release, item.vulnerability, item.bom_ref)
-        control = ctx.postmarket(subject).assessment.control
+        assessment = ctx.postmarket(subject).assessment
         outcome = ctx.ssvc(subject).supplier.outcome
-        return RiskInfo(control is RiskControl.UNCONTROLLED, SUPPLIER_RANK.get(outcome, 0))
+        return RiskInfo(
+            uncontrolled=assessment.control is RiskControl.UNCONTROLLED,
+            ssvc_rank=SUPPLIER_RANK.get(outcome, 0),
+            overdue=assessment.overdue,
+            next_due=assessment.next_due,
+        )
 
     return lookup

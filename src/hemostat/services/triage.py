@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -185,6 +185,8 @@ class RiskInfo:
 
     uncontrolled: bool = False
     ssvc_rank: int = 0  # higher is more urgent (e.g. act=3, attend=2, track*=1, track=0)
+    overdue: bool = False  # an FDA postmarket deadline (30-day notice, 60-day fix) has passed
+    next_due: date | None = None  # the earliest open postmarket deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +211,13 @@ RiskLookup = Callable[[TriageItem], RiskInfo | None]
 
 
 def priority_key(item: TriageItem, risk: RiskInfo | None = None) -> tuple[Any, ...]:
-    """Uncontrolled risk first, then KEV, SSVC outcome, EPSS, highest CVSS; ties by id."""
+    """Overdue postmarket items, then uncontrolled risk (soonest deadline first), then KEV, SSVC
+    outcome, EPSS, highest CVSS; ties by id."""
     r = risk or RiskInfo()
     return (
+        not r.overdue,
         not r.uncontrolled,
+        r.next_due or date.max,
         not item.kev,
         -r.ssvc_rank,
         -(item.epss if item.epss is not None else -1.0),
