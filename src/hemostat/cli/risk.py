@@ -59,6 +59,20 @@ def answer_cmd(
         )
 
 
+def _view(which: str, **args: Any) -> Any:
+    """One finding's rubric, SSVC or postmarket view, read in its own unit of work."""
+    from hemostat.services import risk
+    from hemostat.services.uow import unit_of_work
+
+    lookup = {"rubric": risk.rubric_for, "ssvc": risk.ssvc_for, "postmarket": risk.postmarket_for}
+    with unit_of_work() as s:
+        return lookup[which](s, **args)
+
+
+def _inputs(inputs: Any) -> list[dict[str, str]]:
+    return [{"input": i, "value": v, "source": src} for i, v, src in inputs]
+
+
 def _subject(subject: Subject) -> dict[str, str]:
     return {
         "product": subject.product,
@@ -79,14 +93,14 @@ def rubric_show_cmd(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """The rubric-adjusted CVSS v3.1 vector of one finding, with the rationale per metric."""
-    from hemostat.services import risk
-    from hemostat.services.uow import unit_of_work
-
-    with unit_of_work() as s:
-        view = risk.rubric_for(
-            s, product=product, release=release, vulnerability=vuln, component=component,
-            scope=scope,
-        )  # fmt: skip
+    view = _view(
+        "rubric",
+        product=product,
+        release=release,
+        vulnerability=vuln,
+        component=component,
+        scope=scope,
+    )
     r = view.result
     if fmt is OutputFormat.json:
         emit_json({
@@ -122,19 +136,19 @@ def ssvc_show_cmd(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Supplier and deployer SSVC decisions: decision points, outcome and table version."""
-    from hemostat.services import risk
-    from hemostat.services.uow import unit_of_work
-
-    with unit_of_work() as s:
-        view = risk.ssvc_for(
-            s, product=product, release=release, vulnerability=vuln, component=component,
-            scope=scope,
-        )  # fmt: skip
+    view = _view(
+        "ssvc",
+        product=product,
+        release=release,
+        vulnerability=vuln,
+        component=component,
+        scope=scope,
+    )
     if fmt is OutputFormat.json:
         emit_json({
             **_subject(view.subject), "supplier": _decision(view.supplier),
             "deployer": _decision(view.deployer),
-            "inputs": [{"input": i, "value": v, "source": src} for i, v, src in view.inputs],
+            "inputs": _inputs(view.inputs),
         })  # fmt: skip
         return
     for role, d in (("supplier", view.supplier), ("deployer", view.deployer)):
@@ -157,17 +171,17 @@ def postmarket_show_cmd(
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """Controlled or uncontrolled risk, the 30/60-day clocks and the reporting determination."""
-    from hemostat.services import risk
-    from hemostat.services.uow import unit_of_work
-
-    with unit_of_work() as s:
-        view = risk.postmarket_for(
-            s, product=product, release=release, vulnerability=vuln, component=component,
-            scope=scope,
-        )  # fmt: skip
+    view = _view(
+        "postmarket",
+        product=product,
+        release=release,
+        vulnerability=vuln,
+        component=component,
+        scope=scope,
+    )
     a = view.assessment
     if fmt is OutputFormat.json:
-        inputs = [{"input": i, "value": v, "source": src} for i, v, src in view.inputs]
+        inputs = _inputs(view.inputs)
         emit_json(
             {**_subject(view.subject), "assessment": a, "overdue": a.overdue, "inputs": inputs}
         )

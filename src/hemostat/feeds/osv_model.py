@@ -5,12 +5,11 @@ schema forbids and a matcher would misread is a ``RecordError`` (the record is q
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import msgspec
-from cvss import CVSS2, CVSS3, CVSS4
-from cvss.exceptions import CVSSError
 
+from hemostat.domain.cvss import CvssVectorError
+from hemostat.domain.cvss import score_vector as _score
 from hemostat.domain.vulnerability import (
     AffectedPackage,
     AffectedRange,
@@ -128,23 +127,18 @@ def cvss_of(record: Record, warnings: list[str]) -> tuple[CvssScore, ...]:
     return tuple(scores.values())
 
 
-@lru_cache(maxsize=65536)
+_KINDS = {"CVSS_V2": "2", "CVSS_V3": "3", "CVSS_V4": "4"}
+
+
 def score_vector(kind: str, vector: str) -> CvssScore | None:
-    """Base score and severity of a CVSS v2/v3.x/v4 vector (the ``cvss`` library), or None."""
+    """Base score and severity of an OSV ``severity`` vector of that kind, or None."""
     try:
-        if kind == "CVSS_V2":
-            v2 = CVSS2(vector)
-            return CvssScore("2.0", vector, float(v2.base_score), v2.severities()[0].upper())
-        if kind == "CVSS_V3":
-            v3 = CVSS3(vector)
-            version = "3.1" if vector.startswith("CVSS:3.1/") else "3.0"
-            return CvssScore(version, vector, float(v3.base_score), v3.severities()[0].upper())
-        if kind == "CVSS_V4":
-            v4 = CVSS4(vector)
-            return CvssScore("4.0", vector, float(v4.base_score), str(v4.severity).upper())
-    except (CVSSError, ValueError, KeyError, IndexError):
+        s = _score(vector)
+    except CvssVectorError:
         return None
-    return None
+    if not s.version.startswith(_KINDS.get(kind, "?")):
+        return None
+    return CvssScore(s.version, vector, float(s.base_score), s.severity)
 
 
 def packages_of(record: Record, warnings: list[str]) -> tuple[AffectedPackage, ...]:

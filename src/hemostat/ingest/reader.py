@@ -6,7 +6,7 @@ import gzip
 import hashlib
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -132,13 +132,7 @@ def read(data: bytes, *, source: str = "<input>", limits: Limits | None = None) 
             hint="raise HEMOSTAT_LIMIT_MAX_COMPONENTS if this SBOM is genuine",
         )
     # Keep the bytes exactly as received (before gunzip), so the stored hash matches the file.
-    return _with_raw(sbom, data)
-
-
-def _with_raw(sbom: Sbom, raw: bytes) -> Sbom:
-    from dataclasses import replace  # noqa: PLC0415
-
-    return replace(sbom, raw=raw)
+    return replace(sbom, raw=data)
 
 
 def read_path(path: Path, *, limits: Limits | None = None) -> Sbom:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,6 @@ def import_sbom(
 
 
 def _replace_components(sbom: Sbom, updated: dict[str, Any]) -> Sbom:
-    from dataclasses import replace  # noqa: PLC0415
-
     comps = tuple(updated.get(c.bom_ref, c) for c in sbom.components)
     return replace(sbom, components=comps)
 
