@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from hemostat.domain.csaf_rules import has_version_range
 from hemostat.feeds.csaf_tree import ProductTree, arr, obj, text
-from hemostat.feeds.csaf_versions import has_version_range, interpret, is_range
+from hemostat.feeds.csaf_versions import interpret, is_range
 
 STATUS_CATEGORIES = (
     "first_affected",

@@ -55,18 +55,6 @@ _LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*", re.IGNORECASE)
 _ALL_WORDS = frozenset({"*", "all", "all versions", "any", "any version", "any versions"})
 _VERSION_WORDS = re.compile(r"^versions?\s+|\s+versions?$", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
-# CSAF 2.0 §6.1.31: operators anywhere, keywords as whole blank-separated words (the reference
-# validator secvisogram does the same: "after-eight" passes, "4.2 and later" fails).
-_RANGE_OPERATORS = ("<", ">")
-_RANGE_WORDS = frozenset({"after", "all", "before", "earlier", "later", "prior", "versions"})
-
-
-def has_version_range(name: str) -> bool:
-    """CSAF 2.0 mandatory test 6.1.31: a ``product_version`` name that contains a range."""
-    lowered = name.lower()
-    return any(op in lowered for op in _RANGE_OPERATORS) or not _RANGE_WORDS.isdisjoint(
-        lowered.split()
-    )
 
 
 def interpret(name: str) -> str:

@@ -1,7 +1,6 @@
 """CSAF 2.0 §6.1 mandatory tests: ``check_csaf(doc)`` returns every finding, each naming its test
-id and JSON pointer. Implemented: 6.1.1-6.1.10, 6.1.13-6.1.23, 6.1.27.1-6.1.27.11, 6.1.29,
-6.1.32 (6.1.11 CWE names, 6.1.12 language tags, 6.1.24-6.1.26, 6.1.28, 6.1.30-6.1.31 and 6.1.33
-are not). Hand-written: no maintained Python library implements them as a callable API (the
+id and JSON pointer. All of 6.1.1-6.1.33 are implemented (6.1.27 as its eleven sub-tests).
+Hand-written: no maintained Python library implements them as a callable API (the
 PyPI ``csaf`` package is used in the tests as a second opinion)."""
 
 from __future__ import annotations
@@ -12,11 +11,14 @@ from typing import Any
 
 from hemostat.domain.purl import PurlError, normalize_purl
 from hemostat.report.csaf_checks_cvss import check_scores
+from hemostat.report.csaf_checks_meta import check_meta
 from hemostat.report.csaf_checks_profile import check_profile
 from hemostat.report.csaf_checks_tracking import check_tracking
+from hemostat.report.csaf_checks_tree import check_tree
 from hemostat.report.csaf_walk import (
     Doc,
     Finding,
+    full_product_names,
     group_definitions,
     group_references,
     lst,
@@ -52,6 +54,8 @@ def check_csaf(doc: Any) -> tuple[Finding, ...]:
         _cves,
         check_profile,
         _without_products,
+        check_meta,
+        check_tree,
     ):
         found.extend(check(doc))
     return tuple(sorted(set(found)))
@@ -117,10 +121,8 @@ def _contradicting(doc: Doc) -> Iterator[Finding]:
 
 
 def _purls(doc: Doc) -> Iterator[Finding]:
-    for _pid, path in product_definitions(doc):
-        fpn_path = path.rsplit("/", 1)[0]
-        fpn = _resolve(doc, fpn_path)
-        purl = obj(obj(fpn).get("product_identification_helper")).get("purl")
+    for fpn, fpn_path in full_product_names(doc):
+        purl = obj(fpn.get("product_identification_helper")).get("purl")
         if isinstance(purl, str):
             try:
                 normalize_purl(purl)
@@ -145,10 +147,3 @@ def _without_products(doc: Doc) -> Iterator[Finding]:
                 if "product_ids" not in obj(item) and "group_ids" not in obj(item):
                     msg = f"{part[:-1]} names no product_ids or group_ids"
                     yield Finding(test, f"/vulnerabilities/{v}/{part}/{i}", msg)
-
-
-def _resolve(doc: Doc, pointer: str) -> Any:
-    node: Any = doc
-    for part in pointer.strip("/").split("/"):
-        node = node[int(part)] if isinstance(node, list) else obj(node).get(part)
-    return node

@@ -1,4 +1,5 @@
-"""CSAF 2.0 mandatory tests on document tracking and the revision history (§6.1.14-6.1.22)."""
+"""CSAF 2.0 mandatory tests on document tracking and the revision history (§6.1.14-6.1.22,
+6.1.30)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,15 @@ def check_tracking(doc: Doc) -> Iterator[Finding]:
     if status in ("final", "interim") and _pre(version):
         yield Finding("6.1.20", "/document/tracking/version", f"{version} is a pre-release")
     yield from _missing(numbers)
+    yield from _mixed(version, numbers)
+
+
+def _mixed(version: str, numbers: list[str]) -> Iterator[Finding]:
+    """§6.1.30: integer and semantic versioning are not mixed among the version_t values."""
+    kinds = {"integer" if _INT.match(n) else "semantic" for n in (version, *numbers)}
+    if len(kinds) > 1:
+        msg = f"version {version} and revisions {numbers} mix integer and semantic versioning"
+        yield Finding("6.1.30", "/document/tracking", msg)
 
 
 def _sorted_history(history: list[Doc]) -> Iterator[Finding]:

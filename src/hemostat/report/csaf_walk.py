@@ -31,14 +31,23 @@ STATUS_KEYS = (
 )
 
 
-def product_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
-    """(product_id, path) of every full_product_name in the product tree."""
+def full_product_names(doc: Doc) -> Iterator[tuple[Doc, str]]:
+    """(full_product_name, path) of every product defined in the product tree."""
     tree = _obj(doc.get("product_tree"))
     for i, fpn in enumerate(_list(tree.get("full_product_names"))):
-        yield from _pid(fpn, f"/product_tree/full_product_names/{i}")
+        yield _obj(fpn), f"/product_tree/full_product_names/{i}"
     yield from _branch_products(_list(tree.get("branches")), "/product_tree/branches")
     for i, rel in enumerate(_list(tree.get("relationships"))):
-        yield from _pid(_obj(rel).get("full_product_name"), f"/product_tree/relationships/{i}")
+        path = f"/product_tree/relationships/{i}/full_product_name"
+        yield _obj(_obj(rel).get("full_product_name")), path
+
+
+def product_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
+    """(product_id, path) of every full_product_name in the product tree."""
+    for fpn, path in full_product_names(doc):
+        pid = fpn.get("product_id")
+        if isinstance(pid, str):
+            yield pid, path + "/product_id"
 
 
 def group_definitions(doc: Doc) -> Iterator[tuple[str, str]]:
@@ -94,17 +103,12 @@ def group_members(doc: Doc) -> dict[str, set[str]]:
     return out
 
 
-def _branch_products(branches: list[Any], base: str) -> Iterator[tuple[str, str]]:
+def _branch_products(branches: list[Any], base: str) -> Iterator[tuple[Doc, str]]:
     for i, b in enumerate(branches):
         path = f"{base}/{i}"
-        yield from _pid(_obj(b).get("product"), path + "/product")
+        if "product" in _obj(b):
+            yield _obj(_obj(b).get("product")), path + "/product"
         yield from _branch_products(_list(_obj(b).get("branches")), path + "/branches")
-
-
-def _pid(fpn: Any, path: str) -> Iterator[tuple[str, str]]:
-    pid = _obj(fpn).get("product_id")
-    if isinstance(pid, str):
-        yield pid, path + "/product_id"
 
 
 def _ids(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hemostat.feeds.csaf_versions import has_version_range, interpret, is_range
+from hemostat.domain.csaf_rules import has_version_range
+from hemostat.feeds.csaf_versions import interpret, is_range
 
 READINGS = [
     # exact versions, as they are

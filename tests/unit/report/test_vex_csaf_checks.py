@@ -4,6 +4,7 @@ pass), and Hemostat's own CSAF output (zero findings here and in the ``csaf`` va
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from csaf.csaf.v20._validator import validate  # type: ignore[import-untyped]
 from vex_support import csaf_validator, errors, sample_doc
 
+import hemostat
 from hemostat.domain.vulnerability import CvssScore
 from hemostat.errors import UsageError
 from hemostat.report.csaf_advisory import render_advisory
@@ -22,32 +24,7 @@ from hemostat.report.vex_csaf import render_csaf_vex
 from snapshot_util import assert_snapshot
 
 CASES = Path(csaf.__file__).parent / "csaf" / "v20" / "data" / "mandatory"
-IMPLEMENTED = {
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    13,
-    14,
-    15,
-    16,
-    17,
-    18,
-    19,
-    20,
-    21,
-    22,
-    23,
-    27,
-    29,
-    32,
-}
+IMPLEMENTED = set(range(1, 34))  # every CSAF 2.0 mandatory test, 6.1.1-6.1.33
 _NAME = re.compile(r"6-1-(\d+)-(\d+)(?:-(\d+))?\.json$")
 SCORE = CvssScore("3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8, "CRITICAL")
 
@@ -70,8 +47,10 @@ def _cases() -> list[tuple[str, str, bool]]:
 
 def test_enough_oasis_cases_found() -> None:
     cases = _cases()
-    assert len(cases) > 100
+    assert len(cases) > 130
     assert {t for _, t, _ in cases} >= {"6.1.1", "6.1.9", "6.1.21", "6.1.27.9", "6.1.27.10"}
+    later = {"6.1.11", "6.1.12", "6.1.24", "6.1.25", "6.1.26", "6.1.28", "6.1.30", "6.1.31"}
+    assert {t for _, t, _ in cases} >= later | {"6.1.33"}
 
 
 @pytest.mark.parametrize(("name", "test", "invalid"), _cases())
@@ -86,6 +65,34 @@ def test_oasis_examples_pass(shared_data: Any) -> None:
     assert len(files) >= 15
     for f in files:
         assert check_csaf(orjson.loads(f.read_bytes())) == (), f.name
+
+
+def test_cisa_medical_advisories_pass_every_test(shared_data: Any) -> None:
+    """The 109 ICSMA advisories, CWE objects included (6.1.11 checks each name against MITRE's
+    list), pass all 33 tests; the CWE check is not vacuous on them."""
+    folder = shared_data("csaf-cisa-icsma-2017-2021")
+    docs = [orjson.loads(f.read_bytes()) for f in sorted(folder.rglob("icsma-*.json"))]
+    assert len(docs) == 109
+    assert [d["document"]["tracking"]["id"] for d in docs if check_csaf(d)] == []
+    cwes = [v["cwe"] for d in docs for v in d.get("vulnerabilities", []) if "cwe" in v]
+    assert len(cwes) > 200
+    renamed = {**docs[0], "vulnerabilities": [{"cwe": {**cwes[0], "name": "Renamed"}}]}
+    assert [f.test for f in check_csaf(renamed) if f.path == "/vulnerabilities/0/cwe/name"] == [
+        "6.1.11"
+    ]
+
+
+def test_cwe_list_rebuilds_byte_identical(tmp_path: Path) -> None:
+    """src/hemostat/data/cwe is what tools/build_cwe.py makes of MITRE's list (no hand edits)."""
+    script = Path(__file__).parents[3] / "tools" / "build_cwe.py"
+    spec = importlib.util.spec_from_file_location("build_cwe", script)
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.main(["--out", str(tmp_path)])
+    shipped = Path(hemostat.__file__).parent / "data" / "cwe"
+    assert (tmp_path / "names.json").read_bytes() == (shipped / "names.json").read_bytes()
+    assert "MITRE" in (shipped / "LICENSE").read_text()
 
 
 def _second_opinion(doc: dict[str, Any]) -> list[Any]:
