@@ -124,3 +124,23 @@ def test_triage_then_vex_export(cli, tmp_path: Path) -> None:  # type: ignore[no
         assert r.code == 0, r.err
         assert json.loads(target.read_text())
     assert cli("audit", "verify").code == 0
+
+
+def test_triage_queue_shows_risk_ssvc_and_deadlines(cli) -> None:  # type: ignore[no-untyped-def]
+    for scope, answer in (("product", "harm_severity=catastrophic"),
+                          (f"vulnerability:{WOLF}", "learned_on=2025-01-01")):  # fmt: skip
+        r = cli("rubric", "answer", "pump", "--scope", scope, "--set", answer, "--author", "a")
+        assert r.code == 0, r.err
+    queue = json.loads(cli("triage", "list", "-f", "json").out)
+    [wolf] = [i for i in queue if i["vulnerability"] == WOLF]
+    assert wolf["risk"]["control"] == "uncontrolled" and wolf["risk"]["overdue"] is True
+    assert wolf["risk"]["next_due"] == "2025-01-31"  # 30 days to tell customers
+    assert wolf["risk"]["ssvc"] in ("immediate", "out-of-cycle", "scheduled", "defer")
+    assert queue[0]["vulnerability"] == WOLF  # overdue first
+    table = cli("triage", "list").out
+    assert "uncontrolled" in table and "2025-01-31 overdue" in table and "SSVC" in table
+    shown = cli("triage", "show", "pump", "1.0", WOLF, "--component", "wolfssl")
+    assert shown.code == 0 and "risk: uncontrolled" in shown.out
+    assert "next deadline 2025-01-31 overdue" in shown.out
+    as_json = json.loads(cli("triage", "show", "pump", "1.0", WOLF, "-f", "json").out)
+    assert [r["control"] for r in as_json["risk"]] == ["uncontrolled"]

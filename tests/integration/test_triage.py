@@ -15,7 +15,6 @@ from hemostat.errors import ConflictError, NotFoundError, UsageError
 from hemostat.services import audit, catalog, findings, sboms, scan, triage
 from hemostat.services.feeds import Intel
 from hemostat.services.uow import engine_for, unit_of_work
-from hemostat.store import db
 from hemostat.store import decision_repositories as drepo
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -184,17 +183,6 @@ def test_audit_detects_update_and_delete_behind_its_back(pump: Settings) -> None
     with unit_of_work(pump) as session:
         report = audit.verify(session)
     assert not report.ok and report.broken_at == 4
-
-
-def test_migration_0004_downgrades_and_upgrades(settings: Settings) -> None:
-    engine = engine_for(settings)
-    db.upgrade(engine, "head")
-    from alembic import command  # noqa: PLC0415
-
-    command.downgrade(db._alembic_config(engine), "0003")
-    assert "analysis_records" not in sa.inspect(engine).get_table_names()
-    db.upgrade(engine, "head")
-    assert {"analysis_records", "analysis_conflicts"} <= set(sa.inspect(engine).get_table_names())
 
 
 def test_lost_race_on_the_unique_sequence_is_a_recorded_conflict(

@@ -14,6 +14,7 @@ from hemostat.ingest.vex_read import read_vex
 from hemostat.services import catalog, findings, sboms, scan, triage, vex
 from hemostat.services.feeds import Intel
 from hemostat.services.uow import unit_of_work
+from vex_statements import supplier_openvex
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
@@ -77,27 +78,7 @@ def test_csaf_advisory_for_chosen_vulnerabilities(pump: Settings) -> None:
 def test_supplier_vex_is_recorded_and_unknown_products_reported(
     pump: Settings, tmp_path: Path
 ) -> None:
-    supplier = {
-        "@context": "https://openvex.dev/ns/v0.2.0",
-        "@id": "https://wolfssl.example/vex/2025-001",
-        "author": "wolfSSL Inc.",
-        "timestamp": "2025-02-01T00:00:00Z",
-        "version": 1,
-        "statements": [
-            {
-                "vulnerability": {"name": "CVE-2023-3724"},
-                "products": [{"@id": "pkg:github/wolfssl/wolfssl@v4.8.1-stable"}],
-                "status": "not_affected",
-                "justification": "vulnerable_code_not_in_execute_path",
-            },
-            {
-                "vulnerability": {"name": "CVE-2099-0001"},
-                "products": [{"@id": "pkg:npm/left-pad@1.0.0"}],
-                "status": "affected",
-                "action_statement": "upgrade",
-            },
-        ],
-    }
+    supplier = supplier_openvex()
     path = tmp_path / "supplier.openvex.json"
     path.write_text(json.dumps(supplier))
     with unit_of_work(pump) as s:

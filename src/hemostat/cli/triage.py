@@ -7,6 +7,7 @@ input (including a conflicting concurrent edit).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,6 +18,7 @@ from hemostat.cli.output import OutputFormat, console, emit_json
 
 if TYPE_CHECKING:
     from hemostat.domain.decision import AnalysisRecord
+    from hemostat.services.triage import RiskInfo
 
 triage_app = typer.Typer(help="Work down the findings queue; record VEX decisions.")
 audit_app = typer.Typer(help="Part 11 audit trail of the decisions.", no_args_is_help=True)
@@ -44,16 +46,16 @@ def list_cmd(
     if fmt is OutputFormat.json:
         emit_json([{**_asdict(i), "state": i.state} for i in items])
         return
-    table = Table(
-        "product", "release", "component", "vulnerability", "KEV", "CVSS", "EPSS", "state"
-    )
+    table = Table("product", "release", "component", "vulnerability", "KEV", "CVSS", "EPSS",
+                  "risk", "SSVC", "due", "state")  # fmt: skip
     for i in items:
         carried = f" (carried from {i.decision.carried_from})" if i.decision and (
             i.decision.carried_from) else ""  # fmt: skip
         table.add_row(
             i.product, i.release, escape(i.bom_ref), i.vulnerability, "yes" if i.kev else "",
             f"{i.score:.1f}" if i.score is not None else "",
-            f"{i.epss:.3f}" if i.epss is not None else "", i.state + carried,
+            f"{i.epss:.3f}" if i.epss is not None else "", *_risk_cells(i.risk),
+            i.state + carried,
         )  # fmt: skip
     console.print(table)
 
@@ -66,11 +68,17 @@ def show_cmd(
     component: str | None = typer.Option(None, "--component", help="bom-ref or identity."),
     fmt: OutputFormat = FormatOpt,
 ) -> None:
-    """The decision in force on this release and its full history."""
-    from hemostat.services import triage
+    """The decision in force on this release, its risk and deadlines, and its full history."""
+    from hemostat.services import risk, triage
     from hemostat.services.uow import unit_of_work
 
     with unit_of_work() as s:
+        lookup = risk.risk_lookup(s)
+        items = [
+            replace(i, risk=lookup(i))
+            for i in triage.triage_list(s, product=product, release=release)
+            if i.vulnerability == vuln and component in (None, i.bom_ref, i.identity)
+        ]
         now = [
             d
             for d in triage.decisions_for_release(s, product, release)
@@ -82,12 +90,17 @@ def show_cmd(
             if any(h.identity == d.identity for d in now)
         ]
     if fmt is OutputFormat.json:
-        emit_json({"current": now, "history": hist})
+        risks = [{"component": i.bom_ref, **_asdict(i.risk)} for i in items if i.risk]
+        emit_json({"current": now, "risk": risks, "history": hist})
         return
     if not now:
         console.print(f"no decision about {vuln} in {product}@{release}")
     for d in now:
         console.print(f"[bold]{escape(d.bom_ref)}[/] {d.vulnerability}: {_describe(d)}")
+    for i in items:
+        control, ssvc, due = _risk_cells(i.risk)
+        console.print(f"[bold]{escape(i.bom_ref)}[/] risk: {control or 'not assessed'}; "
+                      f"SSVC (supplier) {ssvc or '-'}; next deadline {due or 'none'}")  # fmt: skip
     for h in hist:
         console.print(f"  #{h.sequence} {h.at:%Y-%m-%d %H:%M} {h.release} {escape(h.author)}: "
                       f"{h.status.value} — {escape(h.reason)}")  # fmt: skip
@@ -142,12 +155,24 @@ def verify_cmd(fmt: OutputFormat = FormatOpt) -> None:
     if fmt is OutputFormat.json:
         emit_json({**_asdict(report), "ok": report.ok})
     elif report.ok:
-        console.print(f"audit trail intact: {report.records} records, head {report.head}")
+        console.print(f"audit trail intact: {report.records} records, head {report.head}; "
+                      f"{report.documents} VEX documents match their sha256")  # fmt: skip
+    elif report.broken_at is None:
+        console.print(f"[bold red]audit evidence broken[/]: {escape(report.problem)}")
     else:
         console.print(f"[bold red]audit trail broken[/] at record {report.broken_at}: "
                       f"{escape(report.problem)}")  # fmt: skip
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _risk_cells(r: RiskInfo | None) -> tuple[str, str, str]:
+    """Postmarket control, supplier SSVC outcome, and the next FDA deadline (red when passed)."""
+    if r is None:
+        return "", "", ""
+    control = f"[red]{r.control}[/]" if r.uncontrolled else r.control
+    due = f"{r.next_due:%Y-%m-%d}" if r.next_due else ""
+    return control, r.ssvc, f"[bold red]{due} overdue[/]" if r.overdue else due
 
 
 def _describe(d: AnalysisRecord) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
 from hemostat.cli.output import OutputFormat, console, emit_json, err_console, write_output
 
@@ -49,9 +51,12 @@ def import_(
     if fmt is OutputFormat.json:
         emit_json(result)
         return
+    kept = "kept" if result.stored else "already kept"
     console.print(
-        f"{file}: {result.statements} statements, {len(result.recorded)} decisions recorded"
+        f"{file}: {result.format} VEX, {result.statements} statements, "
+        f"{len(result.recorded)} decisions recorded"
     )
+    console.print(f"  document {kept} as sha256 {result.sha256}", soft_wrap=True)
     for line in result.recorded:
         console.print(f"  {line}")
     for line in result.unmatched:
@@ -60,6 +65,42 @@ def import_(
         err_console.print(f"[yellow]warning:[/] not recorded: {line}", highlight=False)
     if not result.recorded:
         err_console.print("[yellow]warning:[/] the document names no component of any release")
+
+
+@vex_app.command("documents")
+def documents(
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """The imported VEX documents, kept verbatim, that supplier decisions cite."""
+    from hemostat.services import vex
+    from hemostat.services.uow import unit_of_work
+
+    with unit_of_work() as s:
+        docs = vex.documents(s)
+    if fmt is OutputFormat.json:
+        emit_json(docs)
+        return
+    table = Table("sha256", "format", "document", "publisher", "statements", "file", "imported")
+    for d in docs:
+        table.add_row(
+            d.sha256[:16], d.format, escape(d.doc_id), escape(d.publisher), str(d.statements),
+            escape(d.source_name), f"{d.imported_at:%Y-%m-%d %H:%M} by {escape(d.imported_by)}",
+        )  # fmt: skip
+    console.print(table)
+
+
+@vex_app.command("source")
+def source(
+    digest: str = typer.Argument(..., help="sha256 of the document (or 8+ leading hex digits)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+) -> None:
+    """Write an imported VEX document back, byte for byte, as it was imported."""
+    from hemostat.services import vex
+    from hemostat.services.uow import unit_of_work
+
+    with unit_of_work() as s:
+        _, data = vex.document_source(s, digest)
+    write_output(data, output)
 
 
 @advisory_app.command("export")

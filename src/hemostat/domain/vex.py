@@ -79,6 +79,7 @@ class VexDocument:
     tracking_status: str = "final"
     revisions: tuple[Revision, ...] = ()
     source: str = ""
+    format: str = ""  # "cyclonedx" | "openvex" | "csaf" when read from a document
 
     def revision_history(self) -> tuple[Revision, ...]:
         """The given revisions, else one per version 1..``version`` dated ``timestamp``."""

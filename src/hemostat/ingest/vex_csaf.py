@@ -66,6 +66,7 @@ def read_csaf_vex(doc: Mapping[str, Any], source: str) -> VexDocument:
         tracking_status=str(tracking.get("status", "final")),
         revisions=_revisions(tracking, top.at("document", "tracking", "revision_history")),
         source=source,
+        format="csaf",
     )
 
 

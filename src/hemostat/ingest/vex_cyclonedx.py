@@ -53,6 +53,7 @@ def read_cyclonedx_vex(doc: Mapping[str, Any], source: str) -> VexDocument:
         statements=statements,
         version=version if isinstance(version, int) and version >= 1 else 1,
         source=source,
+        format="cyclonedx",
     )
 
 

@@ -49,6 +49,7 @@ def read_openvex(doc: Mapping[str, Any], source: str) -> VexDocument:
         statements=out,
         version=_version(doc.get("version"), top.at("version")),
         source=source,
+        format="openvex",
     )
 
 

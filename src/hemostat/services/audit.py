@@ -5,16 +5,23 @@ the record before it (sequence 1, 2, ...), and across the table each record's ``
 is the ``chain_hash`` of the record inserted just before it (id order). An edited row fails its
 own hash; a deleted, inserted or reordered row breaks a link. Deleting the very last record is
 only visible against an anchor kept elsewhere (``AuditReport.head``: note it down).
+
+Then the evidence: every stored VEX document must still hash to its sha256, and every supplier
+decision must cite (by sha256 in its reason) a document that is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from hemostat.domain.decision import GENESIS, chain_hash, hashed_fields, record_hash
 from hemostat.store import decision_repositories as drepo
+from hemostat.store import vex_document_tables as vexdocs
 from hemostat.store.decision_tables import AnalysisRecordRow
 
 
@@ -24,10 +31,11 @@ class AuditReport:
     head: str  # chain hash of the last record (GENESIS when empty)
     broken_at: int | None = None  # id of the first record whose link is broken
     problem: str = ""
+    documents: int = 0  # stored VEX documents checked
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and not self.problem
 
 
 def verify(session: Session) -> AuditReport:
@@ -40,7 +48,24 @@ def verify(session: Session) -> AuditReport:
             return AuditReport(len(rows), head, row.id, problem)
         last[row.key_hash] = (row.sequence, row.hash)
         head = row.chain_hash
-    return AuditReport(len(rows), head)
+    docs, problem = _evidence(session, rows)
+    return AuditReport(len(rows), head, problem=problem, documents=docs)
+
+
+_CITED = re.compile(r"sha256 ([0-9a-f]{64})")
+
+
+def _evidence(session: Session, rows: Sequence[AnalysisRecordRow]) -> tuple[int, str]:
+    stored: set[str] = set()
+    for doc in vexdocs.by_digest(session, ""):
+        if hashlib.sha256(doc.raw).hexdigest() != doc.sha256:
+            return len(stored), f"VEX document {doc.sha256} no longer matches its sha256 (edited)"
+        stored.add(doc.sha256)
+    for row in rows:
+        cited = _CITED.search(row.reason) if row.origin.startswith("supplier:") else None
+        if cited and cited.group(1) not in stored:
+            return len(stored), f"record {row.id} cites VEX document {cited.group(1)}, not stored"
+    return len(stored), ""
 
 
 def _check(row: AnalysisRecordRow, head: str, prev: tuple[int, str]) -> str:

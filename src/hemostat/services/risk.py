@@ -271,6 +271,8 @@ def risk_lookup(session: Session, *, today: date | None = None) -> RiskLookup:
             ssvc_rank=SUPPLIER_RANK.get(outcome, 0),
             overdue=assessment.overdue,
             next_due=assessment.next_due,
+            control=assessment.control.value,
+            ssvc=outcome,
         )
 
     return lookup

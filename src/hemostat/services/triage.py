@@ -187,6 +187,8 @@ class RiskInfo:
     ssvc_rank: int = 0  # higher is more urgent (e.g. act=3, attend=2, track*=1, track=0)
     overdue: bool = False  # an FDA postmarket deadline (30-day notice, 60-day fix) has passed
     next_due: date | None = None  # the earliest open postmarket deadline
+    control: str = ""  # the postmarket assessment: "controlled" | "uncontrolled"
+    ssvc: str = ""  # the supplier SSVC outcome, e.g. "out-of-cycle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,7 @@ class TriageItem:
     score: float | None
     epss: float | None
     decision: AnalysisRecord | None
+    risk: RiskInfo | None = None  # filled by ``triage_list(risk=...)``
 
     @property
     def state(self) -> str:
@@ -248,7 +251,9 @@ def triage_list(
         items.extend(_release_items(session, key, rel.version))
     if state is not None:
         items = [i for i in items if i.state == state]
-    return sorted(items, key=lambda i: priority_key(i, risk(i) if risk else None))
+    if risk is not None:
+        items = [replace(i, risk=risk(i)) for i in items]
+    return sorted(items, key=lambda i: priority_key(i, i.risk))
 
 
 def _release_items(session: Session, product: str, release: str) -> list[TriageItem]:

@@ -16,7 +16,7 @@ from hemostat.domain.assessment import VexStatus
 from hemostat.domain.component import Component
 from hemostat.domain.vex import VexDocument, VexProduct, VexStatement
 from hemostat.domain.vulnerability import CvssScore
-from hemostat.errors import IngestError, UsageError
+from hemostat.errors import IngestError, NotFoundError, UsageError
 from hemostat.ingest.vex_read import read_vex
 from hemostat.report.csaf_advisory import render_advisory
 from hemostat.report.vex_csaf import render_csaf_vex
@@ -25,6 +25,7 @@ from hemostat.report.vex_openvex import render_openvex
 from hemostat.services import catalog, sboms, triage
 from hemostat.store import finding_repositories as frepo
 from hemostat.store import repositories as repo
+from hemostat.store import vex_document_tables as vexdocs
 
 RENDERERS: dict[str, Callable[[VexDocument], bytes]] = {
     "cyclonedx": render_cyclonedx_vex,
@@ -134,6 +135,8 @@ class VexImport:
     document: str
     source: str
     sha256: str
+    format: str
+    stored: bool  # False: the same bytes were already stored (the earlier copy is cited)
     statements: int
     recorded: tuple[str, ...]  # "product release component vulnerability status"
     unmatched: tuple[str, ...]  # statements that name nothing we know
@@ -148,6 +151,8 @@ def import_vex(session: Session, *, path: Path, author: str | None = None) -> Ve
         raise IngestError(f"cannot read file: {exc.strerror}", file=str(path), code="io") from None
     doc = read_vex(data, source=str(path))
     digest = hashlib.sha256(data).hexdigest()
+    who = author or doc.author or doc.publisher_name
+    _, new = vexdocs.keep(session, _document_row(doc, data, digest, path.name, who))
     targets = _components(session)
     recorded: list[str] = []
     unmatched: list[str] = []
@@ -170,8 +175,8 @@ def import_vex(session: Session, *, path: Path, author: str | None = None) -> Ve
                     justification=st.justification,
                     response=st.responses,
                     detail=st.detail or st.impact_statement or st.action_statement,
-                    author=author or doc.author or doc.publisher_name,
-                    reason=f"supplier VEX {doc.doc_id} ({path.name}, sha256 {digest[:16]})",
+                    author=who,
+                    reason=f"supplier VEX {doc.doc_id} ({path.name}, sha256 {digest})",
                     origin=f"supplier:{doc.doc_id}",
                 )
             except UsageError as exc:
@@ -182,11 +187,47 @@ def import_vex(session: Session, *, path: Path, author: str | None = None) -> Ve
         doc.doc_id,
         str(path),
         digest,
+        doc.format,
+        new,
         len(doc.statements),
         tuple(recorded),
         tuple(unmatched),
         tuple(refused),
     )
+
+
+def _document_row(
+    doc: VexDocument, data: bytes, digest: str, name: str, who: str
+) -> vexdocs.VexDocumentRow:
+    return vexdocs.VexDocumentRow(
+        sha256=digest,
+        format=doc.format,
+        doc_id=doc.doc_id[:1000],
+        publisher=(doc.publisher_name or doc.author)[:500],
+        source_name=name[:1000],
+        statements=len(doc.statements),
+        raw=data,
+        imported_by=who[:500],
+        imported_at=datetime.now(UTC),
+    )
+
+
+def documents(session: Session) -> list[vexdocs.StoredVexDocument]:
+    """Every imported VEX document, oldest first."""
+    return vexdocs.documents(session)
+
+
+def document_source(session: Session, digest: str) -> tuple[vexdocs.StoredVexDocument, bytes]:
+    """A stored VEX document's exact bytes, found by its sha256 (or an 8+ digit prefix)."""
+    prefix = digest.lower().removeprefix("sha256:")
+    if len(prefix) < 8 or any(c not in "0123456789abcdef" for c in prefix):
+        raise UsageError(f"{digest!r} is not a sha256", hint="give at least 8 hex digits")
+    rows = vexdocs.by_digest(session, prefix)
+    if not rows:
+        raise NotFoundError(f"no VEX document with sha256 {prefix}", hint="hemostat vex documents")
+    if len(rows) > 1:
+        raise UsageError(f"sha256 prefix {prefix} is ambiguous", hint="give more hex digits")
+    return vexdocs.stored(rows[0]), rows[0].raw
 
 
 def _components(session: Session) -> list[tuple[str, str, Component]]:

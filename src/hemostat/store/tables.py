@@ -149,4 +149,10 @@ class EnrichmentRow(Base):
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-from hemostat.store import decision_tables, feed_tables, finding_tables, risk_tables  # noqa: E402, F401
+from hemostat.store import (  # noqa: E402, F401
+    decision_tables,
+    feed_tables,
+    finding_tables,
+    risk_tables,
+    vex_document_tables,
+)
