@@ -33,6 +33,10 @@ def test_demo_writes_every_artefact(
             "findings.scan.json",
             "findings.sarif",
             "findings.vdr.json",
+            "vex.cdx.json",
+            "vex.openvex.json",
+            "vex.csaf.json",
+            "triage.json",
         ):
             assert (folder / name).stat().st_size > 0, folder / name
     findings = {(f["product"], f["version"]): f for f in summary["findings"]}
@@ -45,3 +49,13 @@ def test_demo_writes_every_artefact(
         assert len(list(threat.glob("*.svg"))) == 5
         assert (threat / f"{product}.mud.json").exists()
     assert "Known vulnerabilities" in printed and "KEV" in printed
+    # The products' risk answers (portfolio.toml [product.risk]) drive the postmarket control:
+    # critical harm makes the pump's findings uncontrolled, minor harm keeps imaging controlled.
+    queues = {(t["product"], t["version"]): t for t in summary["triage"]}
+    assert all(t["decided"] == 2 for t in queues.values())
+    assert queues[("infusion-pump", "2.1.0")]["uncontrolled"] > 0
+    assert queues[("imaging-workstation", "8.0")]["uncontrolled"] == 0
+    pump = json.loads((out / "infusion-pump" / "2.1.0" / "triage.json").read_text())
+    assert pump[0]["control"] == "uncontrolled" and pump[0]["next_due"]
+    assert {i["state"] for i in pump} >= {"affected", "not_affected"}
+    assert "Triage: risk to patients" in printed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -80,6 +81,14 @@ def demo(
                 top,
             )
         console.print(ft)
+    if result.triage:
+        title = "Triage: risk to patients (FDA postmarket, SSVC)"
+        qt = Table("product", "release", "queue", "decided", "uncontrolled", "overdue",
+                   "first in the queue", title=title)  # fmt: skip
+        for q in result.triage:
+            qt.add_row(q.product, q.version, str(q.queue), str(q.decided), str(q.uncontrolled),
+                       str(q.overdue), escape(q.head))  # fmt: skip
+        console.print(qt)
     if result.threats:
         tt = Table("product", "threat model", "threats", "open", "open high/critical", "MUD ACEs")
         for th in result.threats:

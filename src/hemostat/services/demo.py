@@ -15,7 +15,8 @@ from hemostat.config import Settings
 from hemostat.domain.component import Component
 from hemostat.domain.threat import ElementKind, RiskLevel, Treatment
 from hemostat.errors import UsageError
-from hemostat.services import catalog, findings, sboms, scan, threats, triage, vex
+from hemostat.services import catalog, findings, sboms, scan, threats
+from hemostat.services.demo_triage import DemoTriage, decide_and_publish
 from hemostat.services.uow import unit_of_work
 
 EXPORTS = {
@@ -45,6 +46,7 @@ class DemoResult:
     diffs: dict[str, dict[str, int]] = field(default_factory=dict)
     threats: list[DemoThreats] = field(default_factory=list)
     findings: list[DemoFindings] = field(default_factory=list)
+    triage: list[DemoTriage] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
 
@@ -136,8 +138,8 @@ def run_demo(
         progress("vulnerability matching (bundled offline feeds)")
     result.findings = _analyze_all(portfolio, output=output, settings=settings, res=result)
     if progress:
-        progress("decisions and VEX")
-    _decide_and_publish(portfolio, output=output, settings=settings, res=result)
+        progress("risk answers, decisions, triage queue and VEX")
+    result.triage = decide_and_publish(portfolio, output=output, settings=settings, res=result)
     summary = output / "summary.json"
     summary.write_bytes(
         orjson.dumps(
@@ -146,6 +148,7 @@ def run_demo(
                 "diffs": result.diffs,
                 "threat_models": [asdict(t) for t in result.threats],
                 "findings": [asdict(f) for f in result.findings],
+                "triage": [asdict(t) for t in result.triage],
             },
             option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS,
         )
@@ -342,53 +345,3 @@ def _label(c: Component | None, ref: str) -> str:
     if c is None:
         return ref
     return f"{c.name}@{c.version}" if c.version else c.name
-
-
-VEX_FILES = {"cyclonedx": "vex.cdx.json", "openvex": "vex.openvex.json", "csaf": "vex.csaf.json"}
-
-
-def _decide_and_publish(
-    portfolio: list[dict[str, Any]], *, output: Path, settings: Settings, res: DemoResult
-) -> None:
-    """Record a few triage decisions (as an engineer would), then publish VEX for every release."""
-    for f in res.findings:
-        with unit_of_work(settings) as s:
-            items = triage.triage_list(s, product=f.product, release=f.version)
-            if items:  # the queue's head: affected, update planned
-                top = items[0]
-                triage.set_decision(
-                    s,
-                    product=f.product,
-                    release=f.version,
-                    vulnerability=top.vulnerability,
-                    component=top.bom_ref,
-                    status="affected",
-                    response=("update",),
-                    detail="Fix scheduled in the next maintenance release.",
-                    author="demo",
-                    reason="triage of the top KEV/EPSS/CVSS finding",
-                )
-            if len(items) > 1:  # the last one: judged not reachable on this device
-                last = items[-1]
-                triage.set_decision(
-                    s,
-                    product=f.product,
-                    release=f.version,
-                    vulnerability=last.vulnerability,
-                    component=last.bom_ref,
-                    status="not_affected",
-                    justification="code_not_reachable",
-                    detail="The vulnerable function is not reachable in this device's build.",
-                    author="demo",
-                    reason="code review",
-                )
-    for prod in portfolio:
-        for rel in prod.get("release", []):
-            folder = output / prod["key"] / rel["version"]
-            with unit_of_work(settings) as s:
-                for fmt, name in VEX_FILES.items():
-                    target = folder / name
-                    target.write_bytes(
-                        vex.export(s, product=prod["key"], release=rel["version"], fmt=fmt)
-                    )
-                    res.files.append(target)
