@@ -9,11 +9,12 @@ import pytest
 
 from hemostat.config import Settings
 from hemostat.domain.assessment import VexStatus
-from hemostat.errors import IngestError
+from hemostat.errors import IngestError, UsageError
 from hemostat.ingest.vex_read import read_vex
 from hemostat.services import catalog, findings, sboms, scan, triage, vex
 from hemostat.services.feeds import Intel
 from hemostat.services.uow import unit_of_work
+from scan_support import cyclonedx_validator, errors
 from vex_statements import supplier_openvex
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -95,3 +96,25 @@ def test_bad_vex_file_is_refused(pump: Settings, tmp_path: Path) -> None:
     bad.write_text('{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [')
     with pytest.raises(IngestError), unit_of_work(pump) as s:
         vex.import_vex(s, path=bad)
+
+
+def test_vdr_export_carries_scores_and_decisions(pump: Settings) -> None:
+    with unit_of_work(pump) as s:
+        data = vex.export(s, product="pump", release="1.0", fmt="cyclonedx-vdr")
+        assert data == vex.export(s, product="pump", release="1.0", fmt="cyclonedx-vdr")
+    assert errors(cyclonedx_validator(), data) == []
+    doc = json.loads(data)
+    by_id = {(v["id"], v["affects"][0]["ref"]): v for v in doc["vulnerabilities"]}
+    [lwip] = [v for (vid, _), v in by_id.items() if vid == "CVE-2020-22284"]
+    assert lwip["analysis"]["state"] == "not_affected" and lwip["ratings"]
+    assert lwip["analysis"]["justification"] == "code_not_reachable"
+    assert {v["analysis"]["state"] for v in doc["vulnerabilities"]} == {"not_affected", "in_triage"}
+    assert all(len(v["affects"]) == 1 for v in doc["vulnerabilities"])  # one analysis each
+
+
+def test_vdr_of_an_unanalysed_release_is_refused(pump: Settings) -> None:
+    with unit_of_work(pump) as s:
+        catalog.add_release(s, product="pump", version="2.0")
+        sboms.import_sbom(s, product="pump", release="2.0", path=ASSETS / "mini-1.cdx.json")
+        with pytest.raises(UsageError, match="has not been analysed"):
+            vex.export(s, product="pump", release="2.0", fmt="cyclonedx-vdr")

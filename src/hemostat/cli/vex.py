@@ -23,11 +23,15 @@ NamespaceOpt = typer.Option(
 def export(
     product: str = typer.Argument(..., help="Product key."),
     release: str = typer.Argument(..., help="Release version."),
-    fmt: str = typer.Option("cyclonedx", "--format", "-f", help="cyclonedx, openvex or csaf."),
+    fmt: str = typer.Option(
+        "cyclonedx", "--format", "-f", help="cyclonedx, openvex, csaf or cyclonedx-vdr."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
     namespace: str | None = NamespaceOpt,
 ) -> None:
-    """VEX for a release: each finding with the decision in force (else under investigation)."""
+    """VEX for a release: each finding with the decision in force (else under investigation).
+
+    cyclonedx-vdr adds the findings' ratings, CWEs, KEV/EPSS and match evidence (VDR + VEX)."""
     from hemostat.services import vex
     from hemostat.services.uow import unit_of_work
 

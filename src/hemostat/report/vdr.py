@@ -4,12 +4,16 @@ One ``vulnerabilities[]`` entry per vulnerability, its ``affects[]`` pointing at
 the scanned components it hits; those components are listed (with purl and CPE) in
 ``components``. KEV, EPSS and the match evidence travel as ``hemostat:`` properties, since
 CycloneDX has no field for them. Deterministic: no clock, a serial derived from the content.
+
+With ``analyses`` (the decisions in force, as CycloneDX ``analysis`` objects keyed by
+(vulnerability, bom-ref)) it is a combined VDR + VEX: one entry per (vulnerability, component),
+since CycloneDX holds one analysis per vulnerability entry.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,34 +31,38 @@ SPEC_VERSION = "1.6"
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/hemostat/hemostat/vdr")
 _METHOD = {"2.0": "CVSSv2", "3.0": "CVSSv3", "3.1": "CVSSv31", "4.0": "CVSSv4"}
 _SEVERITY = {"critical", "high", "medium", "low", "info", "none", "unknown"}
+Analyses = Mapping[tuple[str, str], Doc]  # (vulnerability, bom-ref) -> CycloneDX analysis
 
 
-def render_vdr(report: ScanReport) -> bytes:
-    return orjson.dumps(build(report), option=orjson.OPT_INDENT_2) + b"\n"
+def render_vdr(report: ScanReport, analyses: Analyses | None = None) -> bytes:
+    return orjson.dumps(build(report, analyses), option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def build(report: ScanReport) -> Doc:
+def build(report: ScanReport, analyses: Analyses | None = None) -> Doc:
     doc: Doc = {
         "bomFormat": "CycloneDX",
         "specVersion": SPEC_VERSION,
-        "serialNumber": serial(report),
+        "serialNumber": serial(report, analyses),
         "version": 1,
         "metadata": _metadata(report),
     }
     if report.components:
         doc["components"] = [component(c, c.bom_ref) for c in report.components]
-    vulns = _grouped(report.findings)
+    vulns = _grouped(report.findings, per_component=analyses is not None)
     versions = {c.bom_ref: c.version for c in report.components}
     if vulns:
-        doc["vulnerabilities"] = [_vulnerability(group, versions) for group in vulns]
+        doc["vulnerabilities"] = [_vulnerability(group, versions, analyses) for group in vulns]
     return doc
 
 
-def serial(report: ScanReport) -> str:
-    """Same SBOM, same feed snapshots, same findings → same serial number."""
+def serial(report: ScanReport, analyses: Analyses | None = None) -> str:
+    """Same SBOM, same feed snapshots, same findings (and decisions) → same serial number."""
     feeds = ",".join(f"{f.feed}={f.snapshot.isoformat()}" for f in report.feeds)
     found = ",".join(f"{f.finding.vulnerability}@{f.finding.component}" for f in report.findings)
-    return "urn:uuid:" + str(uuid.uuid5(_NS, f"{report.sbom.sha256}|{feeds}|{found}"))
+    name = f"{report.sbom.sha256}|{feeds}|{found}"
+    if analyses is not None:
+        name += "|" + orjson.dumps(sorted(analyses.items())).decode()
+    return "urn:uuid:" + str(uuid.uuid5(_NS, name))
 
 
 def _metadata(report: ScanReport) -> Doc:
@@ -71,17 +79,22 @@ def _metadata(report: ScanReport) -> Doc:
     }
 
 
-def _grouped(findings: Sequence[RatedFinding]) -> list[list[RatedFinding]]:
-    """Findings of one vulnerability together, in the order of each one's first (worst) finding."""
-    groups: dict[str, list[RatedFinding]] = {}
+def _grouped(findings: Sequence[RatedFinding], *, per_component: bool) -> list[list[RatedFinding]]:
+    """Findings of one vulnerability (and component) together, in the order of each one's first
+    (worst) finding."""
+    groups: dict[tuple[str, str], list[RatedFinding]] = {}
     for rf in findings:
-        groups.setdefault(rf.finding.vulnerability, []).append(rf)
+        key = (rf.finding.vulnerability, rf.finding.component if per_component else "")
+        groups.setdefault(key, []).append(rf)
     return list(groups.values())
 
 
-def _vulnerability(group: list[RatedFinding], versions: dict[str, str | None]) -> Doc:
+def _vulnerability(
+    group: list[RatedFinding], versions: dict[str, str | None], analyses: Analyses | None
+) -> Doc:
     f = max((rf.finding for rf in group), key=lambda x: (len(x.cvss), len(x.summary)))
-    v: Doc = {"bom-ref": f"vuln:{f.vulnerability}", "id": f.vulnerability, "source": _source(f)}
+    ref = f"vuln:{f.vulnerability}" + (f"@{group[0].finding.component}" if analyses else "")
+    v: Doc = {"bom-ref": ref, "id": f.vulnerability, "source": _source(f)}
     refs = [
         {"id": a, "source": {"name": _source_name(a), "url": advisory_url(a)}} for a in f.aliases
     ]
@@ -99,6 +112,8 @@ def _vulnerability(group: list[RatedFinding], versions: dict[str, str | None]) -
     if fixed:
         v["recommendation"] = "Upgrade to a fixed version: " + ", ".join(fixed)
     hit = sorted({rf.finding.component for rf in group})
+    if analyses is not None and (f.vulnerability, hit[0]) in analyses:
+        v["analysis"] = analyses[(f.vulnerability, hit[0])]
     v["affects"] = [_affects(ref, versions.get(ref)) for ref in hit]
     props = _vuln_properties(group)
     if props:

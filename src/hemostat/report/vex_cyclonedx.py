@@ -74,22 +74,23 @@ def _vulnerability(st: VexStatement) -> Doc:
         vuln["references"] = [
             {"id": a, "source": {"name": a.split("-", 1)[0]}} for a in sorted(set(st.aliases))
         ]
-    vuln["analysis"] = _analysis(st)
+    vuln["analysis"] = analysis(st)
     vuln["affects"] = [{"ref": st.product.key()}]
     return vuln
 
 
-def _analysis(st: VexStatement) -> Doc:
-    analysis: Doc = {"state": CYCLONEDX_STATE[st.status]}
+def analysis(st: VexStatement) -> Doc:
+    """The CycloneDX 1.6 ``analysis`` object of a statement (also used by the release VDR)."""
+    out: Doc = {"state": CYCLONEDX_STATE[st.status]}
     detail = st.detail
     if st.justification is not None:
-        analysis["justification"] = CYCLONEDX_JUSTIFICATION[st.justification]
+        out["justification"] = CYCLONEDX_JUSTIFICATION[st.justification]
         if st.justification is Justification.COMPONENT_NOT_PRESENT:
             detail = CNP_MARK + detail
     if st.responses:
-        analysis["response"] = sorted({r.value for r in st.responses})
+        out["response"] = sorted({r.value for r in st.responses})
     if detail:
-        analysis["detail"] = detail
-    analysis["firstIssued"] = iso(st.timestamp)
-    analysis["lastUpdated"] = iso(st.last_updated or st.timestamp)
-    return analysis
+        out["detail"] = detail
+    out["firstIssued"] = iso(st.timestamp)
+    out["lastUpdated"] = iso(st.last_updated or st.timestamp)
+    return out

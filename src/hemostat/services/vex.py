@@ -19,10 +19,11 @@ from hemostat.domain.vulnerability import CvssScore
 from hemostat.errors import IngestError, NotFoundError, UsageError
 from hemostat.ingest.vex_read import read_vex
 from hemostat.report.csaf_advisory import render_advisory
+from hemostat.report.vdr import render_vdr
 from hemostat.report.vex_csaf import render_csaf_vex
-from hemostat.report.vex_cyclonedx import render_cyclonedx_vex
+from hemostat.report.vex_cyclonedx import analysis, render_cyclonedx_vex
 from hemostat.report.vex_openvex import render_openvex
-from hemostat.services import catalog, sboms, triage
+from hemostat.services import catalog, findings, sboms, triage
 from hemostat.store import finding_repositories as frepo
 from hemostat.store import repositories as repo
 from hemostat.store import vex_document_tables as vexdocs
@@ -101,15 +102,31 @@ def _statement(item: triage.TriageItem, c: Component | None, when: datetime) -> 
     )
 
 
+FORMATS = (*RENDERERS, "cyclonedx-vdr")
+
+
 def export(
     session: Session, *, product: str, release: str, fmt: str, namespace: str | None = None
 ) -> bytes:
-    if fmt not in RENDERERS:
-        raise UsageError(
-            f"unknown VEX format {fmt!r}", hint="choose one of: " + ", ".join(RENDERERS)
-        )
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown VEX format {fmt!r}", hint="choose one of: " + ", ".join(FORMATS))
     doc = release_document(session, product=product, release=release, namespace=namespace)
+    if fmt == "cyclonedx-vdr":
+        return _vdr(session, product, release, doc)
     return RENDERERS[fmt](doc)
+
+
+def _vdr(session: Session, product: str, release: str, doc: VexDocument) -> bytes:
+    """CycloneDX VDR + VEX: the stored findings with ratings, CWEs and evidence, and each one's
+    decision in force (else under investigation) as its ``analysis``."""
+    report = findings.stored_report(session, product, release)
+    if report is None:
+        raise UsageError(
+            f"{product}@{release} has not been analysed",
+            hint=f"hemostat analyze {product} {release}",
+        )
+    analyses = {(st.vulnerability, st.product.bom_ref): analysis(st) for st in doc.statements}
+    return render_vdr(report, analyses)
 
 
 def export_advisory(
