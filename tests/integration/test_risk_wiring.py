@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from hemostat.config import Settings
 from hemostat.errors import UsageError
-from hemostat.services import catalog, findings, risk, sboms, scan, triage
+from hemostat.services import catalog, feeds, findings, risk, sboms, scan, triage
 from hemostat.services.feeds import Intel
 from hemostat.services.uow import unit_of_work
 
@@ -129,3 +130,57 @@ def test_triage_list_puts_uncontrolled_risk_first(pump: Settings) -> None:
     assert [i.vulnerability for i in ordered] == [*CVES, "CVE-2020-22284"]
     assert infos[CVES[0]] is not None and infos[CVES[0]].uncontrolled
     assert infos["CVE-2020-22284"] is not None and not infos["CVE-2020-22284"].uncontrolled
+
+
+def _csaf_with_exploit_status(details: str) -> dict[str, object]:
+    return {
+        "document": {
+            "category": "csaf_security_advisory",
+            "csaf_version": "2.0",
+            "title": "wolfSSL TLS 1.3 key share",
+            "publisher": {"category": "vendor", "name": "wolfSSL", "namespace": "https://wolfssl.example"},
+            "tracking": {
+                "id": "WOLF-2023-0001",
+                "status": "final",
+                "version": "1",
+                "initial_release_date": "2023-07-20T00:00:00Z",
+                "current_release_date": "2023-07-20T00:00:00Z",
+                "revision_history": [
+                    {"number": "1", "date": "2023-07-20T00:00:00Z", "summary": "Initial"}
+                ],
+            },
+        },
+        "product_tree": {
+            "full_product_names": [{"product_id": "WOLF-548", "name": "wolfSSL 5.4.8"}]
+        },
+        "vulnerabilities": [
+            {
+                "cve": CVES[0],
+                "product_status": {"known_affected": ["WOLF-548"]},
+                "threats": [{"category": "exploit_status", "details": details}],
+            }
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("details", "exploitation"),
+    [
+        ("Exploit code is publicly available (Metasploit module).", "public poc"),
+        ("No known public exploits specifically target this vulnerability.", "none"),
+    ],
+)
+def test_csaf_exploit_status_fills_ssvc_exploitation(
+    pump: Settings, tmp_path: Path, details: str, exploitation: str
+) -> None:
+    advisory = tmp_path / "wolf-2023-0001.json"
+    advisory.write_text(json.dumps(_csaf_with_exploit_status(details)))
+    with unit_of_work(pump) as s:
+        feeds.import_path(s, path=advisory)
+    with unit_of_work(pump) as s:
+        view = risk.ssvc_for(
+            s, product="pump", release="1.0", vulnerability=CVES[0], component="wolfssl"
+        )
+    assert dict(view.deployer.points)["Exploitation v1.1.0"] == exploitation
+    cited = any("WOLF-2023-0001" in why for _, _, why in view.inputs)
+    assert cited is (exploitation == "public poc")

@@ -7,6 +7,7 @@ severity by the DOMAIN.md §4.5 [OURS] mapping. Everything else is an answer the
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hemostat.assess.ssvc import (
@@ -24,6 +25,7 @@ from hemostat.domain.threat import HarmSeverity
 __all__ = [
     "EPSS_POC_THRESHOLD",
     "deployer_decision",
+    "exploit_reported",
     "exploitation_from_evidence",
     "safety_impact_from_harm",
     "supplier_decision",
@@ -41,6 +43,16 @@ _SAFETY_IMPACT = {
     HarmSeverity.CRITICAL: "critical",
     HarmSeverity.CATASTROPHIC: "catastrophic",
 }
+
+
+# [OURS] A CSAF exploit_status threat states the degree to which exploits are known, which may be
+# none ("No known public exploits ..."): such a statement is not evidence of exploitation.
+_NO_EXPLOIT = re.compile(r"\b(no|not|none|nor|never|unaware)\b", re.IGNORECASE)
+
+
+def exploit_reported(details: str) -> bool:
+    """Does a CSAF exploit_status statement report an exploit (public PoC or use)?"""
+    return bool(details.strip()) and _NO_EXPLOIT.search(details) is None
 
 
 def exploitation_from_evidence(

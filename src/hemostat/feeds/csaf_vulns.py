@@ -1,6 +1,6 @@
 """CSAF ``/vulnerabilities[]`` as ``CsafVulnerability`` values: CVE and other ids, title, product
-status per category, CVSS scores, CWEs (2.0 ``cwe`` object or 2.1 ``cwes`` list) and remediations
-with product groups expanded into product ids."""
+status per category, CVSS scores, CWEs (2.0 ``cwe`` object or 2.1 ``cwes`` list), remediations
+with product groups expanded into product ids, and the exploit_status threats."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ def read_vulnerabilities(
                 cvss=cvss,
                 cwes=_cwes(raw),
                 remediations=tuple(_remediations(raw, tree)),
+                exploit_status=_exploit_status(raw),
             )
         )
     return tuple(vulns), warnings
@@ -69,6 +70,12 @@ def _cwes(raw: Mapping[str, Any]) -> tuple[str, ...]:
     items = [raw.get("cwe"), *arr(raw.get("cwes"))]
     found = (text(obj(item).get("id")) for item in items)
     return tuple(dict.fromkeys(c for c in found if CWE_RE.fullmatch(c)))
+
+
+def _exploit_status(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """CSAF threats of category exploit_status: what the vendor says about known exploits."""
+    threats = (obj(t) for t in arr(raw.get("threats")))
+    return tuple(text(t.get("details")) for t in threats if t.get("category") == "exploit_status")
 
 
 def _remediations(raw: Mapping[str, Any], tree: ProductTree) -> list[CsafRemediation]:

@@ -21,6 +21,7 @@ from hemostat.assess.rubric import RubricResult, apply_rubric
 from hemostat.assess.ssvc import SsvcDecision
 from hemostat.assess.ssvc_points import (
     deployer_decision,
+    exploit_reported,
     exploitation_from_evidence,
     supplier_decision,
 )
@@ -30,6 +31,8 @@ from hemostat.errors import NotFoundError, UsageError
 from hemostat.services.catalog import get_product, get_release
 from hemostat.services.risk_answers import CONTEXT, DATES, UNKNOWN, check_answers, check_scope
 from hemostat.services.triage import RiskInfo, RiskLookup, TriageItem
+from hemostat.store import feed_records as frec
+from hemostat.store import feed_repositories as frepo_feed
 from hemostat.store import finding_repositories as frepo
 from hemostat.store import repositories as repo
 from hemostat.store import risk_tables as rrepo
@@ -98,6 +101,7 @@ class _Context:
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
     _answers: dict[str, dict[str, dict[str, rrepo.StoredAnswer]]] = field(default_factory=dict)
     _findings: dict[tuple[str, str], list[RatedFinding]] = field(default_factory=dict)
+    _exploited: dict[str, str] | None = None  # vulnerability id -> CSAF advisory reporting exploits
 
     def answers(self, product: str) -> dict[str, dict[str, rrepo.StoredAnswer]]:
         if product not in self._answers:
@@ -153,11 +157,29 @@ class _Context:
             return CONTEXT[question][0], f"{label}: worse value"
         return stored.answer, f"{stored.scope} ({stored.author}, {stored.at:%Y-%m-%d})"
 
+    def csaf_exploit(self, ids: tuple[str, ...]) -> str | None:
+        """The stored CSAF advisory whose exploit_status threat reports an exploit for any id."""
+        if self._exploited is None:
+            self._exploited = {}
+            for blob in frec.all_advisory_blobs(self.session):
+                adv = frepo_feed.decode_advisory(blob)
+                for v in adv.vulnerabilities:
+                    if any(exploit_reported(d) for d in v.exploit_status):
+                        for vid in (v.cve, *v.ids):
+                            if vid:
+                                self._exploited.setdefault(vid, adv.id)
+        return next((self._exploited[i] for i in ids if i in self._exploited), None)
+
     def ssvc(self, subject: Subject) -> SsvcView:
         f = subject.finding.finding
+        csaf = self.csaf_exploit((f.vulnerability, *f.aliases))
         expl, why = exploitation_from_evidence(
-            in_kev=f.kev is not None, epss=f.epss.epss if f.epss else None
+            in_kev=f.kev is not None,
+            csaf_exploit_status=csaf is not None,
+            epss=f.epss.epss if f.epss else None,
         )
+        if csaf is not None and expl == "public poc":
+            why += f" ({csaf})"
         vector = self.rubric(subject).result.vector
         ti, ti_src = self.context(subject, "technical_impact")
         if ti_src.startswith("un"):  # [OURS] no answer: total when C:H and I:H, else partial

@@ -21,6 +21,7 @@ from hemostat.assess.ssvc import (
 )
 from hemostat.assess.ssvc_points import (
     deployer_decision,
+    exploit_reported,
     exploitation_from_evidence,
     safety_impact_from_harm,
     supplier_decision,
@@ -114,6 +115,20 @@ def test_missing_or_bad_point_names_field_and_allowed_values() -> None:
 )
 def test_exploitation_from_evidence(kwargs: dict[str, bool | float], value: str) -> None:
     assert exploitation_from_evidence(**kwargs)[0] == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("details", "reported"),
+    [
+        ("Exploit code is publicly available.", True),
+        ("Active exploitation has been observed in the wild.", True),
+        ("No known public exploits specifically target these vulnerabilities.", False),
+        ("CISA is not aware of any exploitation.", False),
+        ("", False),
+    ],
+)
+def test_csaf_exploit_status_statements(details: str, reported: bool) -> None:
+    assert exploit_reported(details) is reported
 
 
 def test_medical_safety_mapping() -> None:
