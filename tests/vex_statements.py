@@ -28,3 +28,29 @@ def supplier_openvex() -> dict[str, Any]:
             },
         ],
     }
+
+
+def kev_catalog(*cves: str) -> dict[str, Any]:
+    """A CISA KEV catalog (the feed's JSON layout) listing these CVEs."""
+    return {
+        "title": "CISA Catalog of Known Exploited Vulnerabilities",
+        "catalogVersion": "2025.02.01",
+        "dateReleased": "2025-02-01T00:00:00.000Z",
+        "count": len(cves),
+        "vulnerabilities": [
+            {
+                "cveID": cve,
+                "vendorProject": "wolfSSL",
+                "product": "wolfSSL",
+                "vulnerabilityName": "wolfSSL test entry",
+                "dateAdded": "2025-02-01",
+                "shortDescription": "Test entry.",
+                "requiredAction": "Apply updates per vendor instructions.",
+                "dueDate": "2025-02-22",
+                "knownRansomwareCampaignUse": "Unknown",
+                "notes": "",
+                "cwes": [],
+            }
+            for cve in cves
+        ],
+    }

@@ -62,4 +62,6 @@ def test_set_rejects_missing_justification_and_stale_sequence(cli):  # type: ign
                 "--expected-sequence", "0")  # fmt: skip
     assert isinstance(stale.exception, ConflictError)
     listed = cli("triage", "list", "--product", "pump", "-f", "json")
-    assert listed.exit_code == 0 and json.loads(listed.output) == []  # never analysed
+    # Never analysed: the queue holds only what a decision declares (affected, not matched).
+    [declared] = json.loads(listed.output)
+    assert listed.exit_code == 0 and declared["declared"] and declared["state"] == "affected"

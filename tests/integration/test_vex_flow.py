@@ -11,11 +11,11 @@ from hemostat.config import Settings
 from hemostat.domain.assessment import VexStatus
 from hemostat.errors import IngestError, UsageError
 from hemostat.ingest.vex_read import read_vex
-from hemostat.services import catalog, findings, sboms, scan, triage, vex
+from hemostat.services import catalog, feeds, findings, sboms, scan, triage, vex
 from hemostat.services.feeds import Intel
 from hemostat.services.uow import unit_of_work
 from scan_support import cyclonedx_validator, errors
-from vex_statements import supplier_openvex
+from vex_statements import kev_catalog, supplier_openvex
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
@@ -118,3 +118,35 @@ def test_vdr_of_an_unanalysed_release_is_refused(pump: Settings) -> None:
         sboms.import_sbom(s, product="pump", release="2.0", path=ASSETS / "mini-1.cdx.json")
         with pytest.raises(UsageError, match="has not been analysed"):
             vex.export(s, product="pump", release="2.0", fmt="cyclonedx-vdr")
+
+
+def test_supplier_affected_statement_adds_a_finding(pump: Settings, tmp_path: Path) -> None:
+    """A supplier knows its own code: "affected" for a vulnerability Hemostat did not match adds
+    it to the queue (with KEV from the store) and to every VEX out; "not_affected" adds nothing."""
+    kev = tmp_path / "known_exploited_vulnerabilities.json"
+    kev.write_text(json.dumps(kev_catalog("CVE-2099-0002")))
+    supplier = supplier_openvex()
+    supplier["statements"] = [
+        {"vulnerability": {"name": vid}, "status": status, **extra,
+         "products": [{"@id": "pkg:github/wolfssl/wolfssl@v4.8.1-stable"}]}
+        for vid, status, extra in (
+            ("CVE-2099-0002", "affected", {"action_statement": "Upgrade to 5.6.4"}),
+            ("CVE-2099-0003", "not_affected", {"justification": "component_not_present"}),
+        )
+    ]  # fmt: skip
+    path = tmp_path / "supplier.openvex.json"
+    path.write_text(json.dumps(supplier))
+    with unit_of_work(pump) as s:
+        feeds.import_path(s, path=kev)
+        vex.import_vex(s, path=path)
+    with unit_of_work(pump) as s:
+        items = {i.vulnerability: i for i in triage.triage_list(s, product="pump")}
+        docs = {f: vex.export(s, product="pump", release="1.0", fmt=f) for f in vex.RENDERERS}
+    declared = items["CVE-2099-0002"]
+    assert declared.declared and declared.kev and declared.state == "affected"
+    assert "CVE-2099-0003" not in items and not items["CVE-2020-22284"].declared
+    assert next(iter(items)) == "CVE-2099-0002"  # KEV first
+    for fmt, data in docs.items():
+        statuses = {st.vulnerability: st.status for st in read_vex(data, source=fmt).statements}
+        assert statuses["CVE-2099-0002"] is VexStatus.AFFECTED, fmt
+        assert "CVE-2099-0003" not in statuses, fmt

@@ -55,7 +55,7 @@ def list_cmd(
             i.product, i.release, escape(i.bom_ref), i.vulnerability, "yes" if i.kev else "",
             f"{i.score:.1f}" if i.score is not None else "",
             f"{i.epss:.3f}" if i.epss is not None else "", *_risk_cells(i.risk),
-            i.state + carried,
+            i.state + carried + (" (declared, not matched)" if i.declared else ""),
         )  # fmt: skip
     console.print(table)
 

@@ -284,7 +284,9 @@ def risk_lookup(session: Session, *, today: date | None = None) -> RiskLookup:
     """For ``triage_list``: uncontrolled risk and the supplier SSVC outcome rank of an item."""
     ctx = _Context(session, today or datetime.now(UTC).date())
 
-    def lookup(item: TriageItem) -> RiskInfo:
+    def lookup(item: TriageItem) -> RiskInfo | None:
+        if item.declared:  # no stored finding (no CVSS, no evidence) to assess
+            return None
         subject = ctx.subject(item.product, item.release, item.vulnerability, item.bom_ref)
         assessment = ctx.postmarket(subject).assessment
         outcome = ctx.ssvc(subject).supplier.outcome

@@ -31,6 +31,7 @@ from hemostat.domain.decision import (
 from hemostat.errors import ConflictError, NotFoundError, UsageError
 from hemostat.services.catalog import get_product, get_release
 from hemostat.store import decision_repositories as drepo
+from hemostat.store import feed_records as frec
 from hemostat.store import finding_repositories as frepo
 from hemostat.store import repositories as repo
 
@@ -203,6 +204,8 @@ class TriageItem:
     epss: float | None
     decision: AnalysisRecord | None
     risk: RiskInfo | None = None  # filled by ``triage_list(risk=...)``
+    # Not matched by Hemostat: a decision (e.g. a supplier's VEX) says the component is affected.
+    declared: bool = False
 
     @property
     def state(self) -> str:
@@ -273,4 +276,33 @@ def _release_items(session: Session, product: str, release: str) -> list[TriageI
                 decisions.get((f.identity, f.vulnerability)),
             )
         )  # fmt: skip
-    return out
+    return out + _declared(session, product, release, decisions, out)
+
+
+def _declared(
+    session: Session,
+    product: str,
+    release: str,
+    decisions: dict[tuple[str, str], AnalysisRecord],
+    matched: list[TriageItem],
+) -> list[TriageItem]:
+    """Decisions that add a finding: affected, on a component still in the SBOM, for a
+    vulnerability Hemostat did not match there (a supplier's VEX knows its own code)."""
+    seen = {(i.identity, i.vulnerability) for i in matched}
+    extra = [
+        d
+        for key, d in decisions.items()
+        if key not in seen and d.status is VexStatus.AFFECTED and not d.component_removed
+    ]
+    if not extra:
+        return []
+    cves = {d.vulnerability for d in extra}
+    kev = frec.kev_of(session, cves)
+    epss = {c: e for c, e, *_ in frec.epss_of(session, cves)}
+    return [
+        TriageItem(
+            product, release, d.bom_ref, d.identity, d.vulnerability, d.vulnerability in kev,
+            None, epss.get(d.vulnerability), d, declared=True,
+        )
+        for d in extra
+    ]  # fmt: skip

@@ -112,6 +112,14 @@ def kev_rows(s: Session, feed_id: int | None = None) -> Sequence[KevRow]:
     return s.scalars(q if feed_id is None else q.where(KevRow.feed_id == feed_id)).all()
 
 
+def kev_of(s: Session, cves: Collection[str]) -> set[str]:
+    """Which of these CVEs are in the stored KEV catalog."""
+    out: set[str] = set()
+    for chunk in chunks(cves):
+        out.update(s.scalars(select(KevRow.cve).where(KevRow.cve.in_(chunk))))
+    return out
+
+
 EpssTuple = tuple[str, float, float, date, str]
 
 
