@@ -184,3 +184,23 @@ def test_csaf_exploit_status_fills_ssvc_exploitation(
     assert dict(view.deployer.points)["Exploitation v1.1.0"] == exploitation
     cited = any("WOLF-2023-0001" in why for _, _, why in view.inputs)
     assert cited is (exploitation == "public poc")
+
+
+def test_components_are_named_by_name_and_settled_items_stop_the_clock(pump: Settings) -> None:
+    with unit_of_work(pump) as s:
+        assert triage.resolve_component(s, "pump", "1.0", "FreeRTOS-Kernel")[1] == "freertos"
+        assert triage.resolve_component(s, "pump", "1.0", "freertos-kernel")[1] == "freertos"
+        view = risk.ssvc_for(
+            s, product="pump", release="1.0", vulnerability=CVES[0], component="WolfSSL"
+        )
+        assert view.supplier.outcome
+        triage.set_decision(
+            s, product="pump", release="1.0", vulnerability=CVES[0], component="wolfssl",
+            status="not_affected", justification="code_not_reachable", author="a", reason="r",
+        )  # fmt: skip
+    with unit_of_work(pump) as s:
+        queue = triage.triage_list(s, product="pump", risk=risk.risk_lookup(s))
+    settled = queue[-1]
+    assert settled.vulnerability == CVES[0] and settled.risk is not None
+    assert not settled.risk.uncontrolled and settled.risk.next_due is None
+    assert all(i.state != "not_affected" for i in queue[:-1])

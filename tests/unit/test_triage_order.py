@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
-from hemostat.services.triage import RiskInfo, TriageItem, priority_key
+from hemostat.domain.assessment import Justification, VexStatus
+from hemostat.domain.decision import AnalysisRecord
+from hemostat.services.triage import SETTLED, RiskInfo, TriageItem, priority_key
 
 
 def item(
@@ -37,3 +40,17 @@ def test_overdue_then_uncontrolled_by_deadline_then_kev_ssvc_epss_cvss() -> None
     # without risk information the queue still puts KEV first, then EPSS before CVSS
     plain = sorted(items, key=priority_key)
     assert [i.vulnerability for i in plain[:3]] == ["D-kev", "F-epss", "G-cvss"]
+
+
+def test_settled_items_sink_below_open_ones() -> None:
+    """A KEV finding decided not_affected (or fixed) needs no action: open items come first."""
+    record = AnalysisRecord(
+        release="pump@1.0", identity="purl:pkg:generic/x", bom_ref="ref",
+        vulnerability="A-kev-settled", status=VexStatus.NOT_AFFECTED,
+        justification=Justification.CODE_NOT_REACHABLE, response=(), detail="", author="a",
+        reason="r", at=datetime(2026, 1, 1, tzinfo=UTC), sequence=1, previous_hash="", hash="",
+    )  # fmt: skip
+    settled = replace(item("A-kev-settled", kev=True, epss=0.9), decision=record)
+    ordered = sorted([settled, item("B-open", score=1.0)], key=priority_key)
+    assert [i.vulnerability for i in ordered] == ["B-open", "A-kev-settled"]
+    assert settled.state in SETTLED

@@ -23,7 +23,7 @@ ssvc_app = typer.Typer(help="SSVC supplier and deployer decisions (CERT/CC table
 postmarket_app = typer.Typer(help="FDA postmarket assessment: controlled or uncontrolled risk.")
 
 FormatOpt = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
-ComponentOpt = typer.Option(None, "--component", help="bom-ref or identity.")
+ComponentOpt = typer.Option(None, "--component", help="bom-ref, identity or (unique) name.")
 ScopeOpt = typer.Option(None, "--scope", help="Answer scope to prefer, e.g. interface:ble.")
 
 

@@ -65,7 +65,9 @@ def show_cmd(
     product: str = typer.Argument(...),
     release: str = typer.Argument(...),
     vuln: str = typer.Argument(..., help="Vulnerability id, e.g. CVE-2024-1234."),
-    component: str | None = typer.Option(None, "--component", help="bom-ref or identity."),
+    component: str | None = typer.Option(
+        None, "--component", help="bom-ref, identity or (unique) name."
+    ),
     fmt: OutputFormat = FormatOpt,
 ) -> None:
     """The decision in force on this release, its risk and deadlines, and its full history."""
@@ -73,6 +75,8 @@ def show_cmd(
     from hemostat.services.uow import unit_of_work
 
     with unit_of_work() as s:
+        if component is not None:  # a name, bom-ref or identity -> the identity
+            component = triage.resolve_component(s, product, release, component)[0]
         lookup = risk.risk_lookup(s)
         items = [
             replace(i, risk=lookup(i))
@@ -111,7 +115,7 @@ def set_cmd(
     product: str = typer.Argument(...),
     release: str = typer.Argument(...),
     vuln: str = typer.Argument(...),
-    component: str = typer.Option(..., "--component", help="bom-ref or identity."),
+    component: str = typer.Option(..., "--component", help="bom-ref, identity or (unique) name."),
     status: str = typer.Option(
         ..., "--status", help="under_investigation, affected, not_affected or fixed."
     ),

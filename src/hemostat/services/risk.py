@@ -30,7 +30,13 @@ from hemostat.domain.threat import HarmSeverity
 from hemostat.errors import NotFoundError, UsageError
 from hemostat.services.catalog import get_product, get_release
 from hemostat.services.risk_answers import CONTEXT, DATES, UNKNOWN, check_answers, check_scope
-from hemostat.services.triage import RiskInfo, RiskLookup, TriageItem
+from hemostat.services.triage import (
+    SETTLED,
+    RiskInfo,
+    RiskLookup,
+    TriageItem,
+    resolve_component,
+)
 from hemostat.store import feed_records as frec
 from hemostat.store import feed_repositories as frepo_feed
 from hemostat.store import finding_repositories as frepo
@@ -119,6 +125,8 @@ class _Context:
         self, product: str, release: str, vulnerability: str, component: str | None,
         scope: str | None = None,
     ) -> Subject:  # fmt: skip
+        if component is not None:  # a name, bom-ref or identity -> the identity
+            component = resolve_component(self.session, product, release, component)[0]
         hits = [
             rf for rf in self.findings(product, release)
             if rf.finding.vulnerability == vulnerability
@@ -287,6 +295,8 @@ def risk_lookup(session: Session, *, today: date | None = None) -> RiskLookup:
     def lookup(item: TriageItem) -> RiskInfo | None:
         if item.declared:  # no stored finding (no CVSS, no evidence) to assess
             return None
+        if item.state in SETTLED:  # not affected, or fixed: no patient risk left to clock
+            return RiskInfo(control=item.state)
         subject = ctx.subject(item.product, item.release, item.vulnerability, item.bom_ref)
         assessment = ctx.postmarket(subject).assessment
         outcome = ctx.ssvc(subject).supplier.outcome

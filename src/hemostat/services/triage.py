@@ -47,22 +47,33 @@ def current_components(session: Session, product: str, release: str) -> dict[str
     return {c.identity: c.bom_ref for c in repo.component_rows(session, row.id)}
 
 
-def _resolve(session: Session, product: str, release: str, component: str) -> tuple[str, str]:
-    """(identity, bom-ref) of a component named by bom-ref or identity; a removed component can
-    still be decided on by the identity of an earlier decision."""
-    comps = current_components(session, product, release)
-    by_ref = {ref: ident for ident, ref in comps.items()}
-    if component in by_ref:
-        return by_ref[component], component
-    if component in comps:
-        return component, comps[component]
-    for row in drepo.records_of_product(session, product):
-        if component in (row.identity, row.bom_ref):
-            return row.identity, row.bom_ref
+def resolve_component(
+    session: Session, product: str, release: str, component: str
+) -> tuple[str, str]:
+    """(identity, bom-ref) of a component named by bom-ref, identity or (if unique) name; a
+    removed component can still be decided on by the identity of an earlier decision."""
+    rel = get_release(session, product, release)
+    row = repo.sbom_revision(session, rel.id, None)
+    rows = repo.component_rows(session, row.id) if row is not None else []
+    for c in rows:
+        if component in (c.bom_ref, c.identity):
+            return c.identity, c.bom_ref
+    named = sorted({(c.identity, c.bom_ref) for c in rows if c.name.lower() == component.lower()})
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise UsageError(
+            f"{len(named)} components are named {component!r} in {product}@{release}",
+            location="component",
+            hint="name one by bom-ref: " + ", ".join(ref for _, ref in named),
+        )
+    for rec in drepo.records_of_product(session, product):
+        if component in (rec.identity, rec.bom_ref):
+            return rec.identity, rec.bom_ref
     raise NotFoundError(
         f"no component {component!r} in {product}@{release}",
         location="component",
-        hint="name it by bom-ref or identity (see `sbom show`)",
+        hint="name it by bom-ref, identity or name (see `sbom show`)",
     )
 
 
@@ -91,7 +102,7 @@ def set_decision(
     for name, value in (("author", author), ("reason", reason), ("vulnerability", vulnerability)):
         if not value.strip():
             raise UsageError(f"{name} is empty", location=name, hint="Part 11 records need it")
-    identity, bom_ref = _resolve(session, product, release, component)
+    identity, bom_ref = resolve_component(session, product, release, component)
     key = drepo.key_hash(product, identity, vulnerability)
     for _ in range(_CHAIN_RETRIES):
         latest = drepo.latest_of_key(session, key)
@@ -213,14 +224,17 @@ class TriageItem:
 
 
 UNTRIAGED = "untriaged"
+SETTLED = (VexStatus.NOT_AFFECTED.value, VexStatus.FIXED.value)  # nothing left to do or to clock
 RiskLookup = Callable[[TriageItem], RiskInfo | None]
 
 
 def priority_key(item: TriageItem, risk: RiskInfo | None = None) -> tuple[Any, ...]:
-    """Overdue postmarket items, then uncontrolled risk (soonest deadline first), then KEV, SSVC
-    outcome, EPSS, highest CVSS; ties by id."""
+    """Open items before settled ones (not_affected, fixed); then overdue postmarket items,
+    uncontrolled risk (soonest deadline first), KEV, SSVC outcome, EPSS, highest CVSS; ties by
+    id."""
     r = risk or RiskInfo()
     return (
+        item.state in SETTLED,
         not r.overdue,
         not r.uncontrolled,
         r.next_due or date.max,
