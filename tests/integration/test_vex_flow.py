@@ -11,6 +11,7 @@ from hemostat.config import Settings
 from hemostat.domain.assessment import VexStatus
 from hemostat.errors import IngestError, UsageError
 from hemostat.ingest.vex_read import read_vex
+from hemostat.report.csaf_checks import check_csaf
 from hemostat.services import catalog, feeds, findings, sboms, scan, triage, vex
 from hemostat.services.feeds import Intel
 from hemostat.services.uow import unit_of_work
@@ -69,11 +70,16 @@ def test_export_in_three_formats_carries_the_decision(pump: Settings) -> None:
 def test_csaf_advisory_for_chosen_vulnerabilities(pump: Settings) -> None:
     with unit_of_work(pump) as s:
         data = vex.export_advisory(
-            s, product="pump", release="1.0", vulnerabilities=["CVE-2020-22284"]
+            s, product="pump", release="1.0", vulnerabilities=["CVE-2020-22284", "CVE-2023-3724"]
         )
     doc = json.loads(data)
     assert doc["document"]["category"] == "csaf_security_advisory"
-    assert [v["cve"] for v in doc["vulnerabilities"]] == ["CVE-2020-22284"]
+    assert [v["cve"] for v in doc["vulnerabilities"]] == ["CVE-2020-22284", "CVE-2023-3724"]
+    decided, vuln = doc["vulnerabilities"]
+    assert "scores" not in decided  # not_affected: nothing to score
+    assert vuln["scores"][0]["cvss_v3"]["baseScore"] > 0
+    assert vuln["cwe"]["id"].startswith("CWE-") and vuln["cwe"]["name"]  # named by MITRE's list
+    assert check_csaf(doc) == ()  # every CSAF 2.0 mandatory test, 6.1.11 included
 
 
 def test_supplier_vex_is_recorded_and_unknown_products_reported(

@@ -1,6 +1,7 @@
 """CSAF 2.0 ``csaf_security_advisory`` for a chosen set of vulnerabilities: the VEX content
 (product_status, flags, remediations, threats) of those vulnerabilities plus their CVSS v3
-``scores`` for the affected products. Deterministic: sorted, no clock."""
+``scores`` for the affected products and the first of its CWEs that MITRE's CWE list names (as
+CSAF 2.0 ``cwe``, checked by §6.1.11). Deterministic: sorted, no clock."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hemostat.domain.assessment import VexStatus
 from hemostat.domain.vex import VexDocument, VexStatement
 from hemostat.domain.vulnerability import CvssScore
 from hemostat.errors import UsageError
+from hemostat.report.csaf_checks_meta import cwe_names
 from hemostat.report.csaf_tree import grouped, header, product_id, product_tree
 from hemostat.report.vex_common import Doc, checked, dumps, products
 from hemostat.report.vex_csaf import vulnerability
@@ -21,12 +23,16 @@ def render_advisory(
     doc: VexDocument,
     vulnerabilities: Iterable[str],
     scores: Mapping[str, Sequence[CvssScore]] | None = None,
+    cwes: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
-    return dumps(build(doc, vulnerabilities, scores or {}))
+    return dumps(build(doc, vulnerabilities, scores or {}, cwes or {}))
 
 
 def build(
-    doc: VexDocument, vulnerabilities: Iterable[str], scores: Mapping[str, Sequence[CvssScore]]
+    doc: VexDocument,
+    vulnerabilities: Iterable[str],
+    scores: Mapping[str, Sequence[CvssScore]],
+    cwes: Mapping[str, Sequence[str]] | None = None,
 ) -> Doc:
     wanted = set(vulnerabilities)
     chosen = tuple(st for st in checked(doc) if st.vulnerability in wanted)
@@ -43,10 +49,22 @@ def build(
         "document": head,
         "product_tree": product_tree(doc.publisher_name, products(chosen)),
         "vulnerabilities": [
-            _with_scores(vulnerability(v, sts), sts, scores.get(v, ()))
+            _with_cwe(
+                _with_scores(vulnerability(v, sts), sts, scores.get(v, ())), (cwes or {}).get(v, ())
+            )
             for v, sts in grouped(chosen)
         ],
     }
+
+
+def _with_cwe(vuln: Doc, cwes: Sequence[str]) -> Doc:
+    _, names = cwe_names()
+    for cwe in cwes:
+        number = cwe.upper().removeprefix("CWE-")
+        if number.isdigit() and int(number) in names:
+            vuln["cwe"] = {"id": f"CWE-{int(number)}", "name": names[int(number)][0]}
+            break
+    return vuln
 
 
 def _summary(vulns: list[str]) -> str:

@@ -137,14 +137,17 @@ def export_advisory(
     vulnerabilities: list[str],
     namespace: str | None = None,
 ) -> bytes:
-    """A CSAF 2.0 csaf_security_advisory for chosen vulnerabilities, with their CVSS scores."""
+    """A CSAF 2.0 csaf_security_advisory for chosen vulnerabilities, with their CVSS scores and
+    CWE."""
     doc = release_document(session, product=product, release=release, namespace=namespace)
     rel = catalog.get_release(session, product, release)
     row = repo.sbom_revision(session, rel.id, None)
     scores: dict[str, list[CvssScore]] = {}
+    cwes: dict[str, list[str]] = {}
     for rf in frepo.findings_of(session, row.id) if row else []:
         scores.setdefault(rf.finding.vulnerability, list(rf.finding.cvss))
-    return render_advisory(doc, vulnerabilities, scores)
+        cwes.setdefault(rf.finding.vulnerability, list(rf.finding.cwes))
+    return render_advisory(doc, vulnerabilities, scores, cwes)
 
 
 @dataclass(frozen=True, slots=True)
