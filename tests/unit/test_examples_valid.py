@@ -17,6 +17,8 @@ from jsonschema import FormatChecker, validators
 from lxml import etree
 from referencing import Registry, Resource
 
+from hemostat.services.risk_answers import check_answers
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SCHEMAS = ROOT / "src" / "hemostat" / "data" / "schemas"
@@ -35,6 +37,7 @@ PRODUCT_KEYS = {
     "device_class",
     "cyber_device",
     "release",
+    "risk",
 }
 RELEASE_KEYS = {"version", "released", "support_status", "sbom", "support_csv"}
 # (product, release) -> the format the release is meant to exercise
@@ -77,6 +80,7 @@ def test_portfolio_lists_three_products_with_two_releases_each() -> None:
         assert set(p) == PRODUCT_KEYS, p["key"]
         assert p["device_class"] in {"I", "II", "III"}
         assert isinstance(p["cyber_device"], bool)
+        assert check_answers("product", p["risk"]), p["key"]  # what `rubric answer` accepts
         assert len(p["release"]) == 2, p["key"]
         for r in p["release"]:
             assert {"version", "released", "support_status", "sbom"} <= set(r) <= RELEASE_KEYS
