@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import orjson
 
+from hemostat.domain.assessment import Justification, VexStatus
+from hemostat.domain.vex import VexProduct, VexStatement
 from hemostat.report import scan_json, vdr
+from hemostat.report.vex_cyclonedx import analysis
 from scan_support import cyclonedx_validator, errors, sample_report, scan_result_validator
+from snapshot_util import assert_snapshot
 
 
 def test_valid_against_the_cyclonedx_1_6_schema() -> None:
@@ -82,3 +87,30 @@ def test_json_output_matches_its_published_schema() -> None:
     assert doc["summary"]["kev"] == 1 and doc["summary"]["threshold_met"] is True
     assert doc["findings"][0]["evidence"][0]["snapshot"] == "2024-06-01"
     assert doc["skipped"][0]["suggestions"][0]["confidence"] == "low"
+
+
+def _analyses() -> dict[tuple[str, str], dict[str, object]]:
+    decided = VexStatement(
+        "CVE-2022-25638",
+        VexProduct(bom_ref="wolfssl", name="wolfssl", version="4.8.1"),
+        VexStatus.NOT_AFFECTED,
+        datetime(2026, 1, 5, tzinfo=UTC),
+        justification=Justification.CODE_NOT_REACHABLE,
+        detail="The session cache is compiled out.",
+    )
+    return {(decided.vulnerability, "wolfssl"): analysis(decided)}
+
+
+def test_vdr_with_decisions_is_valid_and_holds_one_analysis_per_entry() -> None:
+    data = vdr.render_vdr(sample_report(), _analyses())
+    assert errors(cyclonedx_validator(), data) == []
+    doc = orjson.loads(data)
+    entries = {(v["id"], v["affects"][0]["ref"]): v for v in doc["vulnerabilities"]}
+    assert all(len(v["affects"]) == 1 for v in doc["vulnerabilities"])
+    decided = entries[("CVE-2022-25638", "wolfssl")]
+    assert decided["analysis"]["state"] == "not_affected"
+    assert decided["analysis"]["justification"] == "code_not_reachable"
+    assert decided["bom-ref"] == "vuln:CVE-2022-25638@wolfssl"
+    assert "analysis" not in entries[("CVE-2023-3724", "wolfssl")]  # no decision given for it
+    assert vdr.serial(sample_report(), _analyses()) != vdr.serial(sample_report())
+    assert_snapshot("scan/sample.vdr-vex.json", data)

@@ -138,3 +138,16 @@ def test_checks_catch_broken_output() -> None:
 def test_advisory_snapshot() -> None:
     data = render_advisory(sample_doc(), ["CVE-2023-0465"], {"CVE-2023-0465": [SCORE]})
     assert_snapshot("vex/sample.advisory.csaf.json", data)
+
+
+def test_advisory_names_the_cwe_from_mitres_list() -> None:
+    data = render_advisory(
+        sample_doc(), ["CVE-2023-0465"], {"CVE-2023-0465": [SCORE]},
+        {"CVE-2023-0465": ["NVD-CWE-noinfo", "CWE-295", "CWE-20"]},
+    )  # fmt: skip
+    doc = orjson.loads(data)
+    assert doc["vulnerabilities"][0]["cwe"] == {
+        "id": "CWE-295",
+        "name": "Improper Certificate Validation",
+    }
+    assert errors(csaf_validator(), data) == [] and check_csaf(doc) == ()
