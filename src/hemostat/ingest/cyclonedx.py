@@ -21,6 +21,7 @@ from hemostat.ingest.cdx_common import (
 )
 from hemostat.ingest.cdx_normalize import Context, build_sbom
 from hemostat.ingest.cdx_schema import SUPPORTED_VERSIONS, check_limits, validate_json
+from hemostat.ingest.json_unique import unique_json
 from hemostat.ingest.reader import Limits, register
 
 _SNIFF = re.compile(rb'"bomFormat"\s*:\s*"CycloneDX"')
@@ -37,6 +38,9 @@ def _utf8_error(data: bytes, source: str) -> InvalidEncoding | None:
 
 
 def load_json(data: bytes, *, source: str) -> Any:
+    found = unique_json(data, source=source)
+    if found is not None:
+        return found
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:

@@ -25,6 +25,7 @@ from hemostat.errors import (
 )
 from hemostat.ingest import common, spdx_tagvalue
 from hemostat.ingest.common import short
+from hemostat.ingest.json_unique import unique_json
 from hemostat.ingest.reader import Limits, register
 from hemostat.ingest.spdx_common import normalize
 
@@ -56,7 +57,10 @@ def gc_paused() -> Iterator[None]:
 
 
 def load_json(data: bytes, *, source: str, limits: Limits) -> object:
-    """orjson; call it inside ``gc_paused()``."""
+    """Unique keys (see ``json_unique``), else orjson's error; call it inside ``gc_paused()``."""
+    found = unique_json(data, source=source)
+    if found is not None:
+        return found
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:

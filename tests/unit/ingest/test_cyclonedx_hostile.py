@@ -24,6 +24,7 @@ from hemostat.errors import (
 )
 from hemostat.ingest import cyclonedx_xml
 from hemostat.ingest.reader import Limits
+from hemostat.ingest.vex_read import read_vex
 
 NS = "http://cyclonedx.org/schema/bom/1.5"
 COMPONENT = '<components><component type="library"><name>{}</name></component></components>'
@@ -186,6 +187,30 @@ def test_non_finite_numbers(bad: bytes) -> None:
     data = b'{"bomFormat":"CycloneDX","specVersion":"1.5","version":' + bad + b"}"
     with pytest.raises(MalformedDocument):
         ingest.read(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"bomFormat":"CycloneDX","specVersion":"1.5","specVersion":"1.6","version":1}',
+        b'{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":['
+        b'{"type":"library","name":"zlib","name":"openssl"}]}',
+    ],
+)
+def test_duplicate_keys_are_refused(data: bytes) -> None:
+    """RELIABILITY J3: parsers disagree on which value wins, so neither may be believed."""
+    with pytest.raises(MalformedDocument, match="appears twice") as exc:
+        ingest.read(data)
+    assert exc.value.code == "duplicate_key"
+
+
+def test_duplicate_keys_in_spdx_and_vex_are_refused() -> None:
+    spdx = b'{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","SPDXID":"SPDXRef-X"}'
+    with pytest.raises(MalformedDocument, match="'SPDXID' appears twice"):
+        ingest.read(spdx)
+    openvex = b'{"@context":"https://openvex.dev/ns/v0.2.0","@id":"a","@id":"b","statements":[]}'
+    with pytest.raises(MalformedDocument, match="'@id' appears twice"):
+        read_vex(openvex)
 
 
 def test_truncated_json() -> None:
