@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from hemostat.domain.vulnerability import CvssScore, EpssScore, KevEntry
 
@@ -63,6 +65,75 @@ class Finding:
     kev: KevEntry | None = None
     epss: EpssScore | None = None
     fixed_versions: tuple[str, ...] = ()
+
+
+# Fast constructors for the matcher's innermost loop (a fleet re-evaluation builds ~400k of
+# each). A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``; these
+# set the same slots through their descriptors, about twice as fast, and give an equal object
+# (no ``__post_init__`` is skipped: neither class has one).
+_new = object.__new__
+
+
+def _setters(cls: type) -> tuple[Callable[[object, Any], None], ...]:
+    return tuple(getattr(cls, f.name).__set__ for f in fields(cls))
+
+
+_EV = _setters(MatchEvidence)
+_FI = _setters(Finding)
+
+
+def new_evidence(  # noqa: PLR0917 - the dataclass's own fields, positionally
+    matcher: str,
+    kind: MatchKind,
+    identifier: str,
+    matched: str,
+    feed: str,
+    snapshot: date,
+    confidence: Confidence = Confidence.HIGH,
+    note: str = "",
+) -> MatchEvidence:
+    """``MatchEvidence(...)`` with the same positional arguments, faster."""
+    e = _new(MatchEvidence)
+    s0, s1, s2, s3, s4, s5, s6, s7 = _EV
+    s0(e, matcher)
+    s1(e, kind)
+    s2(e, identifier)
+    s3(e, matched)
+    s4(e, feed)
+    s5(e, snapshot)
+    s6(e, confidence)
+    s7(e, note)
+    return e
+
+
+def new_finding(  # noqa: PLR0917 - the dataclass's own fields, positionally
+    component: str,
+    identity: str,
+    vulnerability: str,
+    aliases: tuple[str, ...],
+    evidence: tuple[MatchEvidence, ...],
+    summary: str,
+    cvss: tuple[CvssScore, ...],
+    cwes: tuple[str, ...],
+    kev: KevEntry | None,
+    epss: EpssScore | None,
+    fixed_versions: tuple[str, ...],
+) -> Finding:
+    """``Finding(...)`` with every field given positionally, faster."""
+    f = _new(Finding)
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10 = _FI
+    s0(f, component)
+    s1(f, identity)
+    s2(f, vulnerability)
+    s3(f, aliases)
+    s4(f, evidence)
+    s5(f, summary)
+    s6(f, cvss)
+    s7(f, cwes)
+    s8(f, kev)
+    s9(f, epss)
+    s10(f, fixed_versions)
+    return f
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ __all__ = ["CpeMatcher"]
 _PREFIX = re.compile(r"^(?:v|r|rel|release|version)[-_.]?(?=\d)", re.IGNORECASE)
 _RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 _ANY = ("*", "-", "")
+_NOT_APPLICABLE = MatchOutcome(applicable=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ class CpeMatcher:
 
     def match(self, component: Component, index: VulnIndex, sbom: SbomContext) -> MatchOutcome:
         if not component.cpes:
-            return MatchOutcome(applicable=False)
+            return _NOT_APPLICABLE
         hits: list[Hit] = []
         problems: list[str] = []
         applicable = False

@@ -163,12 +163,14 @@ def _entry_fits(m: CpeMatch, crit: Cpe, entry: PlatformEntry) -> _Fit | None:
     if not _attrs_fit(crit, entry.cpe):
         return None
     version = entry.cpe.version if entry.cpe.version not in _ANY else entry.version
-    desc = f"with {describe_match(m)} ({entry.component})"
     try:
         fits = _version_hit(m, crit, plain(version) if version else None)
     except (NeedsVersion, VersionError):
-        return _Fit(desc, f"platform version not verified: {entry.component}")
-    return _Fit(desc) if fits else None
+        fits = None
+    if fits is False:
+        return None
+    desc = f"with {describe_match(m)} ({entry.component})"
+    return _Fit(desc) if fits else _Fit(desc, f"platform version not verified: {entry.component}")
 
 
 def _family(crit: Cpe, product: str) -> bool:
@@ -204,6 +206,10 @@ def _fit(m: CpeMatch, probe: Probe, sbom: SbomContext) -> _Fit | None:
     return own or _present(m, crit, sbom, platform=not m.vulnerable)
 
 
+def _is_or(node: ConfigNode) -> bool:
+    return not node.negate and node.operator.upper() != "AND"
+
+
 def _node(node: ConfigNode, probe: Probe, sbom: SbomContext) -> tuple[bool, list[_Fit]]:
     """(holds, the entries that made it hold); a negated node contributes no fits."""
     fits = [_fit(m, probe, sbom) for m in node.matches]
@@ -216,14 +222,31 @@ def _node(node: ConfigNode, probe: Probe, sbom: SbomContext) -> tuple[bool, list
     return True, found
 
 
+def _own_only(node: ConfigNode, probe: Probe) -> list[_Fit]:
+    """The component's own fits in a lone OR node: all a verdict can come from there (another
+    entry's fit is dropped once an own one holds, and without one there is no finding)."""
+    fits = []
+    for m in node.matches:
+        crit = _criteria(m.criteria) if m.vulnerable else None
+        fit = _own(m, crit, probe) if crit is not None else None
+        if fit is not None:
+            fits.append(fit)
+    return fits
+
+
 def _configuration(config: Configuration, probe: Probe, sbom: SbomContext) -> Verdict | None:
-    nodes = [_node(node, probe, sbom) for node in config.nodes]
-    holds = [h for h, _ in nodes]
-    ok = all(holds) if config.operator.upper() == "AND" else any(holds)
-    fits = [f for _, fs in nodes for f in fs]
-    own = [f for f in fits if f.own]
-    if ok == config.negate or not own:
-        return None
+    if len(config.nodes) == 1 and not config.negate and _is_or(config.nodes[0]):
+        fits = own = _own_only(config.nodes[0], probe)  # the common shape, without the SBOM
+        if not own:
+            return None
+    else:
+        nodes = [_node(node, probe, sbom) for node in config.nodes]
+        holds = [h for h, _ in nodes]
+        ok = all(holds) if config.operator.upper() == "AND" else any(holds)
+        fits = [f for _, fs in nodes for f in fs]
+        own = [f for f in fits if f.own]
+        if ok == config.negate or not own:
+            return None
     others = [f.desc for f in fits if not f.own]
     matched = " OR ".join(dict.fromkeys(f.desc for f in own))
     if others:

@@ -162,14 +162,17 @@ class VulnIndex:
     def package_table(self, ecosystem: str, name: str) -> PackageTable | None:
         """All entries of the package (every release of the ecosystem), compiled for matching on
         first use and kept (``osv_table``); None when no advisory names the package."""
-        eco = base_ecosystem(ecosystem)
-        key = (eco, package_name_key(eco, name))
+        return self.table_of(base_ecosystem(ecosystem), name)
+
+    def table_of(self, base: str, name: str) -> PackageTable | None:
+        """``package_table`` for an ecosystem already without its release (``base_ecosystem``)."""
+        key = (base, package_name_key(base, name))
         table = self._tables.get(key)
         if table is None:
             entries = self._packages.get(key)
             if not entries:
                 return None
-            table = self._tables[key] = PackageTable(eco, entries)
+            table = self._tables[key] = PackageTable(base, entries)
         return table
 
     def by_cpe(self, vendor: str, product: str) -> tuple[Vulnerability, ...]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from hemostat.domain.vulnerability import AffectedPackage, RangeKind
@@ -28,9 +29,13 @@ from hemostat.match.versions import Key, VersionError, has_ordering, version_key
 if TYPE_CHECKING:
     from hemostat.match.index import PackageEntry
 
-__all__ = ["PackageTable", "TableResult", "fixed_versions"]
+__all__ = ["EntryMeta", "PackageTable", "TableResult", "fixed_versions"]
 
 LISTED = "listed in versions"
+
+EntryMeta = tuple[str, str, str, date, tuple[str, ...]]
+"""What a hit on an entry reports: (package ecosystem, "<id> <ecosystem>/<name>: ", feed,
+snapshot, fixed versions)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +86,25 @@ class _Ranges:
     def __init__(self, ranges: Sequence[tuple[int, int, CompiledRange]]) -> None:
         self._tree = KeyIntervals(
             [
-                (lo, hi, (entry, pos, desc))
+                (lo, hi, (entry, (pos, desc)))
                 for entry, pos, compiled in ranges
                 for lo, hi, desc in _intervals(compiled)
             ]
         )
+        self.empty = self._tree.size == 0
 
     def stab(self, key: Key, found: dict[int, tuple[int, str]]) -> None:
         """Record in ``found`` (entry → (position, description)) each entry's earliest hit."""
-        for entry, pos, desc in self._tree.stab(key):
-            if entry not in found or found[entry][0] > pos:
-                found[entry] = (pos, desc)
+        hits = self._tree.stab(key)
+        if not found:  # the common case: one dict update, unless an entry hit twice
+            found.update(hits)
+            if len(found) == len(hits):
+                return
+            found.clear()
+        for entry, hit in hits:
+            seen = found.get(entry)
+            if seen is None or seen[0] > hit[0]:
+                found[entry] = hit
 
 
 def fixed_versions(pkg: AffectedPackage) -> tuple[str, ...]:
@@ -127,21 +140,41 @@ class PackageTable:
                     self._first_semver.setdefault(i, pos)
                 (sem if rng.kind is RangeKind.SEMVER else eco).append((i, pos, compiled))
         self._listed = {k: tuple(dict.fromkeys(v)) for k, v in listed.items()}
-        self._fixed: dict[int, tuple[str, ...]] = {}
+        self.metas: list[EntryMeta | None] = [None] * len(self.entries)  # see ``meta``
         self._eco = _Ranges(eco)
         self._sem = _Ranges(sem)
 
     def fixed(self, entry: int) -> tuple[str, ...]:
         """The entry's ``fixed`` versions (for a hit's remediation), computed once."""
-        found = self._fixed.get(entry)
+        return self.meta(entry)[4]
+
+    def meta(self, entry: int) -> EntryMeta:
+        """What a hit on the entry reports, computed on its first hit and kept in ``metas``
+        (only entries that are hit: the per-hit work of a fleet re-evaluation is then a read)."""
+        found = self.metas[entry]
         if found is None:
-            found = self._fixed[entry] = fixed_versions(self.entries[entry].package)
+            e = self.entries[entry]
+            pkg, prov = e.package, e.vuln.provenance
+            prefix = f"{e.vuln.id} {pkg.ecosystem}/{pkg.name}: "
+            found = (pkg.ecosystem, prefix, prov.feed.value, prov.snapshot, fixed_versions(pkg))
+            self.metas[entry] = found
         return found
 
     def evaluate(self, version: str, key: Key) -> TableResult:
         """``key`` is ``version_key(ecosystem, version)`` (the caller has checked it parses)."""
-        found: dict[int, tuple[int, str]] = dict.fromkeys(self._listed.get(key, ()), (-1, LISTED))
-        self._eco.stab(key, found)
+        found, errors = self.lookup(version, key)
+        hits = tuple((i, found[i][1]) for i in sorted(found))
+        return TableResult(hits, tuple(errors))
+
+    def lookup(
+        self, version: str, key: Key
+    ) -> tuple[dict[int, tuple[int, str]], list[tuple[int, VersionError]]]:
+        """``evaluate`` before sorting: entry → (range position, description), and errors."""
+        found: dict[int, tuple[int, str]] = {}
+        if not self._eco.empty:
+            self._eco.stab(key, found)
+        if self._listed and key in self._listed:
+            found.update(dict.fromkeys(self._listed[key], (-1, LISTED)))  # listed ones come first
         errors: list[tuple[int, VersionError]] = []
         if self._first_semver:
             try:
@@ -150,8 +183,7 @@ class PackageTable:
                 errors = self._semver_failed(found, err)
             else:
                 self._sem.stab(semver, found)
-        hits = tuple((i, found[i][1]) for i in sorted(found))
-        return TableResult(hits, tuple(errors))
+        return found, errors
 
     def _semver_failed(
         self, found: dict[int, tuple[int, str]], err: VersionError

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from hemostat.domain.component import Component
-from hemostat.domain.finding import Confidence, MatchEvidence, MatchKind
+from hemostat.domain.finding import Confidence, MatchEvidence, MatchKind, new_evidence
 from hemostat.domain.purl import PurlError, PurlParts, purl_parts
 from hemostat.domain.vulnerability import AffectedPackage, RangeKind
 from hemostat.match.index import PackageEntry, VulnIndex, base_ecosystem
-from hemostat.match.matcher import Hit, MatchOutcome, SbomContext
+from hemostat.match.matcher import Hit, MatchOutcome, SbomContext, new_hit
 from hemostat.match.osv_table import PackageTable, fixed_versions
 from hemostat.match.versions import Key, VersionError, ecosystem_of_purl_type, version_key
 
@@ -26,12 +26,15 @@ _DEBIAN = {"trixie": "13", "bookworm": "12", "bullseye": "11", "buster": "10", "
 _RELEASE = re.compile(r"(\d+(?:\.\d+)?)")
 
 
+def _distro(parts: PurlParts) -> str:
+    return next((v for k, v in parts.qualifiers if k == "distro"), "") if parts.qualifiers else ""
+
+
 def osv_ecosystem(parts: PurlParts) -> str | None:
     """OSV ecosystem of a purl, with the release where OSV splits by it: a deb purl with
     ``distro=debian-12`` or ``bookworm`` is "Debian:12", an apk one with ``alpine-3.18``
     is "Alpine:v3.18"."""
-    distro = next((v for k, v in parts.qualifiers if k == "distro"), "")
-    return _osv_ecosystem(parts.type, distro)
+    return _osv_ecosystem(parts.type, _distro(parts))
 
 
 @lru_cache(maxsize=4096)
@@ -61,25 +64,15 @@ def osv_package_name(parts: PurlParts) -> str:
     return parts.name
 
 
-def _version(parts: PurlParts, component: Component, ecosystem: str) -> str | None:
-    version = parts.version or component.version
-    if version and ecosystem == "Go":
-        # Go writes module versions with a 'v' (go.mod, purls); OSV's Go database does not.
-        version = version.removeprefix("v")
-    return version
-
-
 @dataclass(frozen=True, slots=True)
 class _Target:
     parts: PurlParts
     ecosystem: str  # base ecosystem, OSV spelling
     release: str  # the purl's ecosystem, with a release where it names one ("Debian:12")
-    table: PackageTable | None
+    table: PackageTable
 
     def entries(self) -> tuple[PackageEntry, ...]:
         """The package's entries for this release (entries of other releases never match)."""
-        if self.table is None:
-            return ()
         if self.release == self.ecosystem:
             return self.table.entries
         wanted = (self.release, self.ecosystem)
@@ -92,19 +85,35 @@ class _Target:
         )
 
 
+_NOT_APPLICABLE = MatchOutcome(applicable=False)
+_NONE_KNOWN = MatchOutcome(applicable=True)  # looked up: no advisory names this package
+
+
+@lru_cache(maxsize=4096)
+def _ecosystems(purl_type: str, distro_qualifier: str) -> tuple[str, str] | None:
+    """(the purl's OSV ecosystem with its release, that ecosystem's base), or None."""
+    ecosystem = _osv_ecosystem(purl_type, distro_qualifier)
+    return None if ecosystem is None else (ecosystem, base_ecosystem(ecosystem))
+
+
 def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
     """The component's advisories, or the outcome that says why there are none to look at."""
     try:
         parts = purl_parts(purl)
     except PurlError as err:
         return MatchOutcome(applicable=False, problems=(f"invalid purl: {err}",))
-    ecosystem = osv_ecosystem(parts)
-    if ecosystem is None:
+    found = _ecosystems(parts.type, _distro(parts))
+    if found is None:
         return MatchOutcome(False, reason=f"purl type '{parts.type}' has no OSV ecosystem")
-    base = base_ecosystem(ecosystem)
+    release, base = found
     if base not in index.ecosystems:
         return MatchOutcome(False, reason=f"no advisories indexed for ecosystem {base}")
-    return _Target(parts, base, ecosystem, index.package_table(base, osv_package_name(parts)))
+    table = index.table_of(base, osv_package_name(parts))
+    if table is None or (
+        release != base and not any(e.package.ecosystem in found for e in table.entries)
+    ):
+        return _NONE_KNOWN
+    return _Target(parts, base, release, table)
 
 
 def _listed_as_written(version: str, pkg: AffectedPackage) -> str | None:
@@ -117,22 +126,28 @@ def _has_ranges(pkg: AffectedPackage) -> bool:
     return any(r.kind is not RangeKind.GIT for r in pkg.ranges)
 
 
+_KEY = "osv-purl"
+_KIND = MatchKind.PURL_RANGE
+_HIGH = Confidence.HIGH
+
+
 class PurlMatcher:
-    key = "osv-purl"
+    key = _KEY
 
     def match(self, component: Component, index: VulnIndex, sbom: SbomContext) -> MatchOutcome:
         if not component.purl:
-            return MatchOutcome(applicable=False)
+            return _NOT_APPLICABLE
         target = _target(component.purl, index)
         if isinstance(target, MatchOutcome):
             return target
-        if target.table is None or not any(map(target.wants, target.table.entries)):
-            return MatchOutcome(applicable=True)  # looked up: no advisory names this package
-        version = _version(target.parts, component, target.ecosystem)
+        parts, base = target.parts, target.ecosystem
+        version = parts.version or component.version
         if version is None:
-            return MatchOutcome(False, problems=(f"no version for {target.parts.to_string()}",))
+            return MatchOutcome(False, problems=(f"no version for {parts.to_string()}",))
+        if base == "Go":  # Go writes module versions with a 'v' (go.mod, purls); OSV does not
+            version = version.removeprefix("v")
         try:
-            key = version_key(target.ecosystem, version)
+            key = version_key(base, version)
         except VersionError:
             return self._unordered(component.purl, target, version)
         return self._evaluate(component.purl, target, target.table, version, key)
@@ -140,21 +155,30 @@ class PurlMatcher:
     def _evaluate(
         self, purl: str, target: _Target, table: PackageTable, version: str, key: Key
     ) -> MatchOutcome:
-        """Every advisory of the package at once (``PackageTable``), with OSV semantics."""
-        result = table.evaluate(version, key)
-        entries = table.entries
-        pairs = [(entries[i], i, matched) for i, matched in result.hits]
-        failed = [(entries[i], err) for i, err in result.errors]
-        if target.release != target.ecosystem:
-            pairs = [p for p in pairs if target.wants(p[0])]
+        """Every advisory of the package at once (``PackageTable``), with OSV semantics. The
+        hits are built inline from the table's per-entry metadata: this is the innermost loop
+        of a fleet re-evaluation (hundreds of thousands of hits)."""
+        found, errors = table.lookup(version, key)
+        entries, metas = table.entries, table.metas
+        release, base = target.release, target.ecosystem
+        every = release == base
+        hits = []
+        for i, (_, matched) in sorted(found.items()):
+            eco, prefix, feed, snapshot, fixed = metas[i] or table.meta(i)
+            if every or eco in (release, base):
+                evidence = new_evidence(_KEY, _KIND, purl, prefix + matched, feed, snapshot, _HIGH)
+                hits.append(new_hit(entries[i].vuln, evidence, fixed))
+        if not errors:
+            return MatchOutcome(True, tuple(hits)) if hits else _NONE_KNOWN
+        failed = [(entries[i], err) for i, err in errors]
+        if not every:
             failed = [f for f in failed if target.wants(f[0])]
-        hits = tuple(self._hit(purl, e, matched, table.fixed(i)) for e, i, matched in pairs)
         problems = tuple(
             dict.fromkeys(
                 f"{e.vuln.id}: affected ranges not evaluable ({err})" for e, err in failed
             )
         )
-        return MatchOutcome(bool(hits) or not problems, hits, problems)
+        return MatchOutcome(bool(hits) or not problems, tuple(hits), problems)
 
     def _unordered(self, purl: str, target: _Target, version: str) -> MatchOutcome:
         """A version the ecosystem cannot order is still found in explicit ``versions`` lists,

@@ -92,6 +92,10 @@ def build_range(ecosystem: str, rng: AffectedRange) -> CompiledRange:
     if rng.kind is RangeKind.GIT:
         raise VersionError("GIT ranges name commits, not versions")
     order = _order_name(ecosystem, rng)
+    if len(rng.events) == 2:  # nearly every real range: one introduced, one fixed/last_affected
+        simple = _two_events(order, rng)
+        if simple is not None:
+            return simple
     events = [e for e in rng.events if not (e.kind == "introduced" and e.version == "0")]
     if any(e.kind not in ("introduced", "fixed", "last_affected", "limit") for e in events):
         raise VersionError(f"unknown OSV range event in {rng.events!r}")
@@ -126,6 +130,28 @@ def build_range(ecosystem: str, rng: AffectedRange) -> CompiledRange:
         from_start=start if has_zero else None,
         limits=_limits(order, rng),
     )
+
+
+def _two_events(order: str, rng: AffectedRange) -> CompiledRange | None:
+    """``build_range`` of [introduced, fixed or last_affected] without the general walk (what
+    that walk gives for these two events, case by case); None for any other range."""
+    lo, hi = rng.events
+    if lo.kind != "introduced" or hi.kind not in _CLOSING:
+        return None
+    upper = hi.kind == "last_affected"
+    if lo.version == "0":  # affected from the start up to the closing event
+        start = _describe(None, hi, rng.kind)
+        kh = version_key(order, hi.version)
+        return CompiledRange((kh,), (start if upper else None,), (None,), start, ())
+    kl = version_key(order, lo.version)  # keyed in written order, as the walk (same error)
+    kh = version_key(order, hi.version)
+    if kh < kl:  # closes before it opens: affected from ``lo`` on
+        desc = _describe(lo.version, None, rng.kind)
+        return CompiledRange((kh, kl), (None, desc), (None, desc), None, ())
+    desc = _describe(lo.version, hi, rng.kind)
+    if kl == kh:  # one version: affected there only when the upper end is inclusive
+        return CompiledRange((kl,), (desc if upper else None,), (None,), None, ())
+    return CompiledRange((kl, kh), (desc, desc if upper else None), (desc, None), None, ())
 
 
 compile_range = lru_cache(maxsize=1 << 16)(build_range)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from hemostat.domain.component import Component
 from hemostat.domain.finding import Finding, Skipped
 from hemostat.domain.vulnerability import EpssScore, KevEntry
+from hemostat.match.findings import findings_of
 from hemostat.match.index import VulnIndex
-from hemostat.match.matcher import Matcher, SbomContext, findings_for, registry, skipped_for
+from hemostat.match.matcher import Hit, Matcher, SbomContext, registry, skipped_for
 
 __all__ = ["MatchResult", "run"]
 
@@ -35,7 +36,15 @@ def run(
     skipped: list[Skipped] = []
     for component in components:
         outcomes = [m.match(component, index, sbom) for m in chosen]
-        hits = [h for o in outcomes for h in o.hits]
-        findings.extend(findings_for(component, hits, kev=kev, epss=epss))
-        skipped.extend(skipped_for(component, outcomes, index))
+        hits: list[Hit] = []
+        applicable = problems = False
+        for o in outcomes:
+            if o.hits:
+                hits.extend(o.hits)
+            applicable = applicable or o.applicable
+            problems = problems or bool(o.problems)
+        if hits:
+            findings.extend(findings_of(component.bom_ref, component.identity, hits, kev, epss))
+        if problems or not applicable:  # else skipped_for has nothing to say
+            skipped.extend(skipped_for(component, outcomes, index))
     return MatchResult(tuple(findings), tuple(skipped))

@@ -65,7 +65,10 @@ class KeyIntervals(Generic[T]):
 
     def stab(self, key: Key) -> list[T]:
         """Payloads of the intervals containing ``key`` (in no particular order)."""
-        c, node, out = self.code(key), self._root, []
+        i = bisect_left(self._bounds, key)  # ``code``, inlined: one call per look-up
+        bounds = self._bounds
+        c = 2 * i + 1 if i < len(bounds) and bounds[i] == key else 2 * i
+        node, out = self._root, []
         while node is not None:
             if c < node.center:
                 for lo, _, payload in node.by_lo:
