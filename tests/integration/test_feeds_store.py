@@ -211,3 +211,26 @@ def test_status_marks_stale_feeds_per_kind(db: Settings) -> None:
     assert rows["epss"].age_days == 4 and not rows["epss"].stale
     assert rows["kev"].stale and rows["kev"].stale_after_days == 7
     assert custom["epss"].stale
+
+
+def test_import_reports_a_release_hit_by_a_near_miss_cpe(db: Settings, tmp_path: Path) -> None:
+    """The SBOM spells the vendor "busybox_project", NVD "busybox": the matcher reports it as a
+    near miss, so a feed change must find the release through the near-miss rules too."""
+    sbom = json.loads(json.dumps(SBOM))
+    sbom["components"] = [
+        {
+            "type": "application",
+            "name": "busybox",
+            "version": "1.35.0",
+            "cpe": "cpe:2.3:a:busybox_project:busybox:1.35.0:*:*:*:*:*:*:*",
+            "bom-ref": "busybox",
+        }
+    ]
+    path = tmp_path / "monitor.cdx.json"
+    path.write_text(json.dumps(sbom))
+    with unit_of_work(db) as s:
+        catalog.add_product(s, key="monitor", name="Monitor", manufacturer="Example Medical")
+        catalog.add_release(s, product="monitor", version="5.0")
+        sboms.import_sbom(s, product="monitor", release="5.0", path=path, settings=db)
+    (rel,) = imp(db, ASSETS / "nvd" / "page-1.json").releases
+    assert (rel.product, rel.release, rel.became) == ("monitor", "5.0", ("CVE-2022-48174",))

@@ -224,7 +224,8 @@ def _write_vulns(s: Session, feed: FeedRow, batch: FeedBatch, impact: bool) -> _
         keys = {k for i in plan.changed for k in items[i].keys}
         stale = frepo.decode_vulnerabilities([old[i] for i in sorted(plan.stale)])
         keys.update(k for v in stale for k in feed_impact.vuln_keys(v))
-        cand = feed_impact.candidates(s, frozenset(keys))
+        changed = [*(items[i].vuln for i in sorted(plan.changed)), *stale]  # stale: old versions
+        cand = feed_impact.candidates(s, frozenset(keys), changed)
     frepo.delete_vulns(s, feed.id, None if plan.rewrite_all else plan.stale)
     write = items.keys() if plan.rewrite_all else plan.changed
     frepo.insert_vulns(s, feed.id, [items[i] for i in sorted(write)])

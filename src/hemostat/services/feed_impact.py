@@ -1,6 +1,7 @@
 """Which stored releases a feed change affects: index keys shared by vulnerabilities and
-components, then a match run before and after the change over only the components that share a
-key with a changed vulnerability (the fleet-scale shortcut: most of the fleet is never touched)."""
+components (or a component CPE that is a near miss of a changed record's, by the matcher's own
+rules), then a match run before and after the change over only those components (the
+fleet-scale shortcut: most of the fleet is never touched)."""
 
 from __future__ import annotations
 
@@ -63,16 +64,22 @@ class Candidates:
     before: tuple[Vulnerability, ...]
 
 
-def candidates(s: Session, changed_keys: frozenset[str]) -> Candidates | None:
+def candidates(
+    s: Session, changed_keys: frozenset[str], changed: Sequence[Vulnerability] = ()
+) -> Candidates | None:
+    """``changed``: the changed records (old and new versions), so that a component whose CPE is
+    a near miss of theirs (the matcher's own rules, ``VulnIndex.products_like``) is found too."""
     if not changed_keys:
         return None
     latest = {x.sbom_id: x for x in frepo.latest_sboms(s)}
     if not latest:
         return None
+    near = _NearMisses(changed)
     hit_keys: set[str] = set()
     hit_sboms: set[int] = set()
     for sbom_id, _, purl, cpes in frepo.component_identifiers(s, latest):
-        shared = component_keys(purl, cpes or ()) & changed_keys
+        own = component_keys(purl, cpes or ())
+        shared = (own & changed_keys) | near.keys(own - changed_keys)
         if shared:
             hit_keys |= shared
             hit_sboms.add(sbom_id)
@@ -81,6 +88,31 @@ def candidates(s: Session, changed_keys: frozenset[str]) -> Candidates | None:
     sboms = {i: (latest[i].product, latest[i].release) for i in sorted(hit_sboms)}
     before = frepo.decode_vulnerabilities(frepo.vuln_blobs_for_keys(s, hit_keys))
     return Candidates(frozenset(hit_keys), sboms, tuple(before))
+
+
+class _NearMisses:
+    """CPE keys of the changed records a component key is a near miss of (cached per key)."""
+
+    def __init__(self, changed: Sequence[Vulnerability]) -> None:
+        self._index = VulnIndex.build(changed) if changed else None
+        self._seen: dict[str, set[str]] = {}
+
+    def keys(self, component_keys: set[str]) -> set[str]:
+        """The near keys, plus the component's own key: re-matched against its exact records
+        too, the matcher only falls back to a near miss when those do not exist."""
+        out: set[str] = set()
+        for key in component_keys:
+            if key not in self._seen:
+                self._seen[key] = self._near(key)
+            out |= self._seen[key]
+        return out
+
+    def _near(self, key: str) -> set[str]:
+        if self._index is None or not key.startswith("cpe:"):
+            return set()
+        _, vendor, product = key.split(":", 2)
+        found = {f"cpe:{n.vendor}:{n.product}" for n in self._index.products_like(vendor, product)}
+        return found | {key} if found else set()
 
 
 def impacts(s: Session, cand: Candidates | None) -> tuple[ReleaseImpact, ...]:
