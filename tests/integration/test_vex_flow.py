@@ -156,3 +156,16 @@ def test_supplier_affected_statement_adds_a_finding(pump: Settings, tmp_path: Pa
         statuses = {st.vulnerability: st.status for st in read_vex(data, source=fmt).statements}
         assert statuses["CVE-2099-0002"] is VexStatus.AFFECTED, fmt
         assert "CVE-2099-0003" not in statuses, fmt
+
+
+@pytest.mark.parametrize("fmt", ["cyclonedx", "openvex", "csaf"])
+def test_own_export_reimports_with_every_statement_matched(
+    pump: Settings, tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / f"vex.{fmt}.json"
+    with unit_of_work(pump) as s:
+        path.write_bytes(vex.export(s, product="pump", release="1.0", fmt=fmt))
+    with unit_of_work(pump) as s:
+        result = vex.import_vex(s, path=path, author="hospital")
+    assert result.statements == 3 and len(result.recorded) == 3, result
+    assert result.unmatched == () and result.refused == ()
