@@ -19,7 +19,7 @@ from hemostat.domain.vulnerability import CvssScore, EpssScore, KevEntry, Vulner
 if TYPE_CHECKING:
     from hemostat.match.matcher import Hit
 
-__all__ = ["findings_of"]
+__all__ = ["Template", "enrichment", "findings_of", "template"]
 
 T = TypeVar("T")
 _BY_VULNERABILITY = attrgetter("vulnerability")
@@ -94,6 +94,32 @@ def _scores(records: Sequence[Vulnerability]) -> tuple[CvssScore, ...]:
     return tuple(cvss.values())
 
 
+Template = tuple[str, tuple[str, ...], str, tuple[CvssScore, ...], tuple[str, ...], tuple[str, ...]]
+"""What a finding of one record's hit takes from the record and the hit's fixed versions:
+(primary id, other ids, summary, CVSS, CWEs, fixed versions), all normalized."""
+
+
+def template(vuln: Vulnerability, fixed: tuple[str, ...]) -> Template:
+    primary, others = _names(vuln)
+    cwes = vuln.cwes
+    return (
+        primary,
+        others,
+        vuln.summary,
+        vuln.cvss if len(vuln.cvss) < 2 else _scores((vuln,)),
+        cwes if len(cwes) < 2 else tuple(sorted(set(cwes))),
+        fixed if len(fixed) < 2 else tuple(sorted(set(fixed))),
+    )
+
+
+def enrichment(
+    t: Template, kev: Mapping[str, KevEntry] | None, epss: Mapping[str, EpssScore] | None
+) -> tuple[KevEntry | None, EpssScore | None]:
+    """The KEV entry and EPSS score of a one-record finding (of its first CVE id known)."""
+    ids = (t[0], *t[1])
+    return _lookup(ids, kev) if kev else None, _lookup(ids, epss) if epss else None
+
+
 def _single(
     ref: str,
     identity: str,
@@ -101,22 +127,9 @@ def _single(
     kev: Mapping[str, KevEntry] | None,
     epss: Mapping[str, EpssScore] | None,
 ) -> Finding:
-    vuln = hit.vuln
-    primary, others = _names(vuln)
-    cwes, fixed = vuln.cwes, hit.fixed
-    return new_finding(
-        ref,
-        identity,
-        primary,
-        others,
-        (hit.evidence,),
-        vuln.summary,
-        vuln.cvss if len(vuln.cvss) < 2 else _scores((vuln,)),
-        cwes if len(cwes) < 2 else tuple(sorted(set(cwes))),
-        _lookup((primary, *others), kev) if kev else None,
-        _lookup((primary, *others), epss) if epss else None,
-        fixed if len(fixed) < 2 else tuple(sorted(set(fixed))),
-    )
+    t = template(hit.vuln, hit.fixed)
+    k, e = enrichment(t, kev, epss) if kev or epss else (None, None)
+    return new_finding(ref, identity, t[0], t[1], (hit.evidence,), t[2], t[3], t[4], k, e, t[5])
 
 
 def _merged(

@@ -107,6 +107,8 @@ class VulnIndex:
         self._near: dict[tuple[str, str], tuple[NearProduct, ...]] = {}
         self._tables: dict[tuple[str, str], PackageTable] = {}
         self._cpe_tables: dict[tuple[str, str], CpeTable] = {}
+        # the purl matcher's answer per package (purl without version), kept with the index
+        self.purl_packages: dict[tuple[object, ...], object] = {}
         self.ecosystems: frozenset[str] = frozenset()
         self.size = 0
 

@@ -27,6 +27,7 @@ from hemostat.match.stab import Bound, KeyIntervals
 from hemostat.match.versions import Key, VersionError, has_ordering, version_key
 
 if TYPE_CHECKING:
+    from hemostat.match.findings import Template
     from hemostat.match.index import PackageEntry
 
 __all__ = ["EntryMeta", "PackageTable", "TableResult", "fixed_versions"]
@@ -141,8 +142,20 @@ class PackageTable:
                 (sem if rng.kind is RangeKind.SEMVER else eco).append((i, pos, compiled))
         self._listed = {k: tuple(dict.fromkeys(v)) for k, v in listed.items()}
         self.metas: list[EntryMeta | None] = [None] * len(self.entries)  # see ``meta``
+        # per entry, what a finding of its hit reports (``findings.template``), kept by the purl
+        # matcher's direct path on the entry's first hit
+        self.templates: list[Template | None] = [None] * len(self.entries)
+        self._unique: bool | None = None
         self._eco = _Ranges(eco)
         self._sem = _Ranges(sem)
+
+    def unique_names(self) -> bool:
+        """No id or alias belongs to two of the package's entries, so no two hits on it can be
+        one vulnerability (the alias merge of ``findings`` has nothing to do)."""
+        if self._unique is None:
+            names = [n for e in self.entries for n in {e.vuln.id, *e.vuln.aliases}]
+            self._unique = len(names) == len(set(names))
+        return self._unique
 
     def fixed(self, entry: int) -> tuple[str, ...]:
         """The entry's ``fixed`` versions (for a hit's remediation), computed once."""

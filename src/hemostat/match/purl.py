@@ -4,13 +4,29 @@ evaluated against each advisory's ranges and explicit versions with OSV semantic
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
+from typing import cast
 
 from hemostat.domain.component import Component
-from hemostat.domain.finding import Confidence, MatchEvidence, MatchKind, new_evidence
+from hemostat.domain.finding import (
+    Confidence,
+    Finding,
+    MatchEvidence,
+    MatchKind,
+    new_evidence,
+    new_finding,
+)
 from hemostat.domain.purl import PurlError, PurlParts, purl_parts
-from hemostat.domain.vulnerability import AffectedPackage, RangeKind
+from hemostat.domain.vulnerability import (
+    AffectedPackage,
+    EpssScore,
+    KevEntry,
+    RangeKind,
+)
+from hemostat.match.findings import Template, enrichment, template
 from hemostat.match.index import PackageEntry, VulnIndex, base_ecosystem
 from hemostat.match.matcher import Hit, MatchOutcome, SbomContext, new_hit
 from hemostat.match.osv_table import PackageTable, fixed_versions
@@ -86,6 +102,48 @@ class _Target:
 
 
 _NOT_APPLICABLE = MatchOutcome(applicable=False)
+_BY_VULNERABILITY = attrgetter("vulnerability")
+
+
+_Start = tuple[str, str, str, PackageTable, str, Key]
+
+
+def _direct_start(component: Component, index: VulnIndex) -> _Start | list[Finding] | None:
+    """(purl, release, base, table, version, key) for ``direct_findings``; [] when no advisory
+    names the package; None when the general path must decide."""
+    purl = component.purl
+    if not purl:
+        return None
+    try:
+        parts = purl_parts(purl)
+    except PurlError:
+        return None
+    resolved = _resolve(parts, index)
+    if resolved is _NONE_KNOWN:
+        return []
+    if not isinstance(resolved, tuple) or not resolved[2].unique_names():
+        return None
+    release, base, table = resolved
+    version = _ordered_version(parts.version or component.version, base)
+    return None if version is None else (purl, release, base, table, *version)
+
+
+def _ordered_version(version: str | None, base: str) -> tuple[str, Key] | None:
+    if version is None:
+        return None
+    if base == "Go":  # Go writes module versions with a 'v' (go.mod, purls); OSV does not
+        version = version.removeprefix("v")
+    try:
+        return version, version_key(base, version)
+    except VersionError:
+        return None
+
+
+def _keep_template(table: PackageTable, i: int) -> Template:
+    found = table.templates[i] = template(table.entries[i].vuln, table.meta(i)[4])
+    return found
+
+
 _NONE_KNOWN = MatchOutcome(applicable=True)  # looked up: no advisory names this package
 
 
@@ -96,12 +154,34 @@ def _ecosystems(purl_type: str, distro_qualifier: str) -> tuple[str, str] | None
     return None if ecosystem is None else (ecosystem, base_ecosystem(ecosystem))
 
 
+_Resolved = tuple[str, str, PackageTable]  # (the purl's release ecosystem, base, table)
+
+
 def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
     """The component's advisories, or the outcome that says why there are none to look at."""
     try:
         parts = purl_parts(purl)
     except PurlError as err:
         return MatchOutcome(applicable=False, problems=(f"invalid purl: {err}",))
+    found = _resolve(parts, index)
+    if isinstance(found, MatchOutcome):
+        return found
+    release, base, table = found
+    return _Target(parts, base, release, table)
+
+
+def _resolve(parts: PurlParts, index: VulnIndex) -> _Resolved | MatchOutcome:
+    """``_package`` once per package (purl without version) and index: a fleet has ~2.5
+    components per package, and the answer never depends on the version."""
+    key = (parts.type, parts.namespace, parts.name, parts.qualifiers)
+    memo = index.purl_packages
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _package(parts, index)
+    return cast("_Resolved | MatchOutcome", found)
+
+
+def _package(parts: PurlParts, index: VulnIndex) -> _Resolved | MatchOutcome:
     found = _ecosystems(parts.type, _distro(parts))
     if found is None:
         return MatchOutcome(False, reason=f"purl type '{parts.type}' has no OSV ecosystem")
@@ -113,7 +193,7 @@ def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
         release != base and not any(e.package.ecosystem in found for e in table.entries)
     ):
         return _NONE_KNOWN
-    return _Target(parts, base, release, table)
+    return release, base, table
 
 
 def _listed_as_written(version: str, pkg: AffectedPackage) -> str | None:
@@ -179,6 +259,44 @@ class PurlMatcher:
             )
         )
         return MatchOutcome(bool(hits) or not problems, tuple(hits), problems)
+
+    def direct_findings(
+        self,
+        component: Component,
+        index: VulnIndex,
+        kev: Mapping[str, KevEntry] | None,
+        epss: Mapping[str, EpssScore] | None,
+    ) -> list[Finding] | None:
+        """The findings of a component no other matcher can hit (no CPE), built from the table
+        without ``Hit`` objects or the alias merge, when that merge has nothing to do
+        (``PackageTable.unique_names``) and nothing needs a Skipped record. None: take the
+        general path (``run`` does). The same findings as the general path, in its order."""
+        start = _direct_start(component, index)
+        if start is None or isinstance(start, list):
+            return start
+        purl, release, base, table, version, key = start
+        found, errors = table.lookup(version, key)
+        if errors:
+            return None
+        metas, templates = table.metas, table.templates
+        ref, identity = component.bom_ref, component.identity
+        every, enrich = release == base, bool(kev or epss)
+        out = []
+        k = e = None
+        for i, (_, matched) in found.items():
+            eco, prefix, feed, snapshot, _ = metas[i] or table.meta(i)
+            if every or eco in (release, base):
+                t = templates[i] or _keep_template(table, i)
+                if enrich:
+                    k, e = enrichment(t, kev, epss)
+                evidence = new_evidence(_KEY, _KIND, purl, prefix + matched, feed, snapshot, _HIGH)
+                out.append(
+                    new_finding(
+                        ref, identity, t[0], t[1], (evidence,), t[2], t[3], t[4], k, e, t[5]
+                    )
+                )
+        out.sort(key=_BY_VULNERABILITY)
+        return out
 
     def _unordered(self, purl: str, target: _Target, version: str) -> MatchOutcome:
         """A version the ecosystem cannot order is still found in explicit ``versions`` lists,

@@ -11,8 +11,11 @@ from hemostat.domain.vulnerability import EpssScore, KevEntry
 from hemostat.match.findings import findings_of
 from hemostat.match.index import VulnIndex
 from hemostat.match.matcher import Hit, Matcher, SbomContext, registry, skipped_for
+from hemostat.match.purl import PurlMatcher
 
 __all__ = ["MatchResult", "run"]
+
+_PURL = PurlMatcher()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +34,18 @@ def run(
 ) -> MatchResult:
     """Match one SBOM's components (they are also each other's "running on" platforms)."""
     chosen = tuple(matchers if matchers is not None else registry().values())
+    # The built-in matchers only: a component without CPEs can be hit by the purl matcher alone,
+    # which then builds its findings directly (the fleet re-evaluation's common case).
+    direct = _PURL if matchers is None else None
     sbom = SbomContext.of(components)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     for component in components:
+        if direct is not None and not component.cpes:
+            found = direct.direct_findings(component, index, kev, epss)
+            if found is not None:
+                findings.extend(found)
+                continue
         outcomes = [m.match(component, index, sbom) for m in chosen]
         hits: list[Hit] = []
         applicable = problems = False
