@@ -110,31 +110,26 @@ _Start = tuple[str, str, str, PackageTable, str, Key]
 
 def _direct_start(component: Component, index: VulnIndex) -> _Start | list[Finding] | None:
     """(purl, release, base, table, version, key) for ``direct_findings``; [] when no advisory
-    names the package; None when the general path must decide."""
-    purl = component.purl
-    if not purl:
-        return None
+    names the package; None when the general path must decide. Kept to the bone: it runs once
+    per component of a fleet re-evaluation."""
+    purl = component.purl or ""
     try:
-        parts = purl_parts(purl)
+        parts = purl_parts(purl)  # no purl: PurlError too
     except PurlError:
         return None
     resolved = _resolve(parts, index)
     if resolved is _NONE_KNOWN:
         return []
-    if not isinstance(resolved, tuple) or not resolved[2].unique_names():
+    if not isinstance(resolved, tuple) or not resolved[3]:  # several records share a name
         return None
-    release, base, table = resolved
-    version = _ordered_version(parts.version or component.version, base)
-    return None if version is None else (purl, release, base, table, *version)
-
-
-def _ordered_version(version: str | None, base: str) -> tuple[str, Key] | None:
+    release, base, table, _ = resolved
+    version = parts.version or component.version
     if version is None:
         return None
     if base == "Go":  # Go writes module versions with a 'v' (go.mod, purls); OSV does not
         version = version.removeprefix("v")
     try:
-        return version, version_key(base, version)
+        return purl, release, base, table, version, version_key(base, version)
     except VersionError:
         return None
 
@@ -154,7 +149,8 @@ def _ecosystems(purl_type: str, distro_qualifier: str) -> tuple[str, str] | None
     return None if ecosystem is None else (ecosystem, base_ecosystem(ecosystem))
 
 
-_Resolved = tuple[str, str, PackageTable]  # (the purl's release ecosystem, base, table)
+# (the purl's release ecosystem, base, table, whether no two of its records share a name)
+_Resolved = tuple[str, str, PackageTable, bool]
 
 
 def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
@@ -166,7 +162,7 @@ def _target(purl: str, index: VulnIndex) -> _Target | MatchOutcome:
     found = _resolve(parts, index)
     if isinstance(found, MatchOutcome):
         return found
-    release, base, table = found
+    release, base, table, _ = found
     return _Target(parts, base, release, table)
 
 
@@ -193,7 +189,7 @@ def _package(parts: PurlParts, index: VulnIndex) -> _Resolved | MatchOutcome:
         release != base and not any(e.package.ecosystem in found for e in table.entries)
     ):
         return _NONE_KNOWN
-    return release, base, table
+    return release, base, table, table.unique_names()
 
 
 def _listed_as_written(version: str, pkg: AffectedPackage) -> str | None:
@@ -278,8 +274,10 @@ class PurlMatcher:
         found, errors = table.lookup(version, key)
         if errors:
             return None
+        if not found:
+            return []
         metas, templates = table.metas, table.templates
-        ref, identity = component.bom_ref, component.identity
+        ref, identity = component.bom_ref, component.identity  # identity is computed: once
         every, enrich = release == base, bool(kev or epss)
         out = []
         k = e = None
