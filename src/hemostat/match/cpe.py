@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from hemostat.domain.component import Component
 from hemostat.domain.cpe import Cpe
-from hemostat.domain.finding import Confidence, MatchEvidence, MatchKind
+from hemostat.domain.finding import Confidence, MatchKind, new_evidence
 from hemostat.domain.vulnerability import Vulnerability
 from hemostat.match.cpe_config import (
     BadBounds,
@@ -26,7 +26,7 @@ from hemostat.match.cpe_config import (
     plain,
 )
 from hemostat.match.index import VulnIndex
-from hemostat.match.matcher import Hit, MatchOutcome, SbomContext, read_cpe
+from hemostat.match.matcher import Hit, MatchOutcome, SbomContext, new_hit, read_cpe
 from hemostat.match.suggest import NearProduct
 from hemostat.match.versions import VersionError, nvd_version_key
 
@@ -139,17 +139,14 @@ class CpeMatcher:
         confidence = cand.confidence
         if verdict.caveats and _RANK[confidence] < _RANK[Confidence.MEDIUM]:
             confidence = Confidence.MEDIUM
-        evidence = MatchEvidence(
-            matcher=self.key,
-            kind=MatchKind.CPE_NEAR if cand.near else MatchKind.CPE_EXACT,
-            identifier=identifier,
-            matched=f"{vuln.id}: {verdict.matched}",
-            feed=vuln.provenance.feed.value,
-            snapshot=vuln.provenance.snapshot,
-            confidence=confidence,
-            note="; ".join(caveats),
-        )
-        return Hit(vuln, evidence, verdict.fixed)
+        kind = MatchKind.CPE_NEAR if cand.near else MatchKind.CPE_EXACT
+        prov = vuln.provenance
+        matched = f"{vuln.id}: {verdict.matched}"
+        evidence = new_evidence(
+            self.key, kind, identifier, matched, prov.feed.value, prov.snapshot, confidence,
+            "; ".join(caveats),
+        )  # fmt: skip
+        return new_hit(vuln, evidence, verdict.fixed)
 
 
 def _some(ids: set[str]) -> str:

@@ -247,6 +247,9 @@ def _configuration(config: Configuration, probe: Probe, sbom: SbomContext) -> Ve
         own = [f for f in fits if f.own]
         if ok == config.negate or not own:
             return None
+    if len(fits) == 1:  # one entry held, the component's own: the common case, directly
+        f = fits[0]
+        return Verdict(f.desc, (f.caveat,) if f.caveat else (), (f.fixed,) if f.fixed else ())
     others = [f.desc for f in fits if not f.own]
     matched = " OR ".join(dict.fromkeys(f.desc for f in own))
     if others:
