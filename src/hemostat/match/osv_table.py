@@ -85,23 +85,29 @@ class _Ranges:
     """The compiled ranges of one ordering as exact intervals in an interval tree."""
 
     def __init__(self, ranges: Sequence[tuple[int, int, CompiledRange]]) -> None:
-        self._tree = KeyIntervals(
+        self.tree = KeyIntervals(
             [
                 (lo, hi, (entry, (pos, desc)))
                 for entry, pos, compiled in ranges
                 for lo, hi, desc in _intervals(compiled)
             ]
         )
-        self.empty = self._tree.size == 0
+        self.empty = self.tree.size == 0
 
     def stab(self, key: Key, found: dict[int, tuple[int, str]]) -> None:
         """Record in ``found`` (entry → (position, description)) each entry's earliest hit."""
-        hits = self._tree.stab(key)
+        hits = self.tree.stab(key)
         if not found:  # the common case: one dict update, unless an entry hit twice
             found.update(hits)
             if len(found) == len(hits):
                 return
             found.clear()
+        self.keep_earliest(hits, found)
+
+    @staticmethod
+    def keep_earliest(
+        hits: Sequence[tuple[int, tuple[int, str]]], found: dict[int, tuple[int, str]]
+    ) -> None:
         for entry, hit in hits:
             seen = found.get(entry)
             if seen is None or seen[0] > hit[0]:
@@ -184,8 +190,12 @@ class PackageTable:
     ) -> tuple[dict[int, tuple[int, str]], list[tuple[int, VersionError]]]:
         """``evaluate`` before sorting: entry → (range position, description), and errors."""
         found: dict[int, tuple[int, str]] = {}
-        if not self._eco.empty:
-            self._eco.stab(key, found)
+        if not self._eco.empty:  # ``_Ranges.stab`` into an empty dict, one call less
+            hits = self._eco.tree.stab(key)
+            found = dict(hits)
+            if len(found) != len(hits):  # an entry hit by two ranges: keep its earliest
+                found.clear()
+                self._eco.keep_earliest(hits, found)
         if self._listed and key in self._listed:
             found.update(dict.fromkeys(self._listed[key], (-1, LISTED)))  # listed ones come first
         errors: list[tuple[int, VersionError]] = []
