@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hemostat.domain.vulnerability import AffectedPackage, RangeKind
-from hemostat.match.ranges import CompiledRange, build_range
+from hemostat.domain.vulnerability import AffectedPackage, AffectedRange, RangeKind
+from hemostat.match.ranges import CompiledRange, build_range, two_event_interval
 from hemostat.match.stab import Bound, KeyIntervals
 from hemostat.match.versions import Key, VersionError, has_ordering, version_key
 
@@ -81,17 +81,26 @@ def _lower_of(a: Bound, b: Bound) -> Bound:
     return min(a, b)
 
 
+_Span = tuple[Bound, Bound, tuple[int, tuple[int, str]]]  # (lo, hi, (entry, (position, desc)))
+
+
+def _spans(order: str, rng: AffectedRange, where: tuple[int, int]) -> list[_Span]:
+    """The range's intervals: straight from the events for the common two-event shape (most of
+    a fleet's first pass is spent here), else through ``build_range``. Raises VersionError."""
+    entry, pos = where
+    direct = two_event_interval("semver" if rng.kind is RangeKind.SEMVER else order, rng)
+    if direct is None:
+        return []
+    if direct is not False:
+        return [(direct[0], direct[1], (entry, (pos, direct[2])))]
+    return [(lo, hi, (entry, (pos, desc))) for lo, hi, desc in _intervals(build_range(order, rng))]
+
+
 class _Ranges:
     """The compiled ranges of one ordering as exact intervals in an interval tree."""
 
-    def __init__(self, ranges: Sequence[tuple[int, int, CompiledRange]]) -> None:
-        self.tree = KeyIntervals(
-            [
-                (lo, hi, (entry, (pos, desc)))
-                for entry, pos, compiled in ranges
-                for lo, hi, desc in _intervals(compiled)
-            ]
-        )
+    def __init__(self, spans: list[_Span]) -> None:
+        self.tree = KeyIntervals(spans)
         self.empty = self.tree.size == 0
 
     def stab(self, key: Key, found: dict[int, tuple[int, str]]) -> None:
@@ -123,8 +132,8 @@ class PackageTable:
 
     def __init__(self, ecosystem: str, entries: Sequence[PackageEntry]) -> None:
         self.entries = tuple(entries)
-        eco: list[tuple[int, int, CompiledRange]] = []
-        sem: list[tuple[int, int, CompiledRange]] = []
+        eco: list[_Span] = []
+        sem: list[_Span] = []
         self._first_semver: dict[int, int] = {}  # entry → position of its first usable SEMVER
         listed: dict[Key, list[int]] = defaultdict(list)
         self._ordered = has_ordering(ecosystem)
@@ -140,12 +149,12 @@ class PackageTable:
                 if rng.kind is RangeKind.GIT:
                     continue
                 try:
-                    compiled = build_range(order, rng)
+                    found = _spans(order, rng, (i, pos))
                 except VersionError:
                     continue  # as osv_affected: the explicit versions list decides
                 if rng.kind is RangeKind.SEMVER:
                     self._first_semver.setdefault(i, pos)
-                (sem if rng.kind is RangeKind.SEMVER else eco).append((i, pos, compiled))
+                (sem if rng.kind is RangeKind.SEMVER else eco).extend(found)
         self._listed = {k: tuple(dict.fromkeys(v)) for k, v in listed.items()}
         self.metas: list[EntryMeta | None] = [None] * len(self.entries)  # see ``meta``
         # per entry, what a finding of its hit reports (``findings.template``), kept by the purl

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
+from typing import Literal
 
 from hemostat.domain.cpe import CpeError, parse_cpe
 from hemostat.domain.vulnerability import (
@@ -152,6 +153,32 @@ def _two_events(order: str, rng: AffectedRange) -> CompiledRange | None:
     if kl == kh:  # one version: affected there only when the upper end is inclusive
         return CompiledRange((kl,), (desc if upper else None,), (None,), None, ())
     return CompiledRange((kl, kh), (desc, desc if upper else None), (desc, None), None, ())
+
+
+Interval = tuple[tuple[Key, bool] | None, tuple[Key, bool] | None, str]
+"""(lower end, upper end, description): an end is (key, inclusive) or None for unbounded."""
+
+
+def two_event_interval(order: str, rng: AffectedRange) -> Interval | Literal[False] | None:
+    """The versions an [introduced, fixed or last_affected] range affects, as one interval
+    (None: it affects none), straight from the two events, for ``osv_table``: what
+    ``build_range`` + the table's interval walk give for them (a unit test compares the two).
+    False when the range is not of that shape. Raises VersionError as ``build_range`` does."""
+    if len(rng.events) != 2:
+        return False
+    lo, hi = rng.events
+    if lo.kind != "introduced" or hi.kind not in _CLOSING:
+        return False
+    upper = hi.kind == "last_affected"
+    if lo.version == "0":
+        return None, (version_key(order, hi.version), upper), _describe(None, hi, rng.kind)
+    kl = version_key(order, lo.version)
+    kh = version_key(order, hi.version)
+    if kh < kl:  # closes before it opens: affected from ``lo`` on
+        return (kl, True), None, _describe(lo.version, None, rng.kind)
+    if kl == kh and not upper:
+        return None
+    return (kl, True), (kh, upper), _describe(lo.version, hi, rng.kind)
 
 
 compile_range = lru_cache(maxsize=1 << 16)(build_range)

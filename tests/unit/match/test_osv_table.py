@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from itertools import product
 
 import pytest
 
@@ -18,8 +19,8 @@ from hemostat.domain.vulnerability import (
     Vulnerability,
 )
 from hemostat.match.index import PackageEntry
-from hemostat.match.osv_table import PackageTable
-from hemostat.match.ranges import osv_affected
+from hemostat.match.osv_table import PackageTable, _intervals
+from hemostat.match.ranges import build_range, osv_affected, two_event_interval
 from hemostat.match.versions import VersionError, version_key
 
 PROV = Provenance(FeedKind.OSV, "test", date(2026, 1, 1))
@@ -87,3 +88,35 @@ def test_many_advisories_only_hits_are_returned() -> None:
         (1234, ">=1234.0, <1234.5 (ECOSYSTEM)"),
     )
     assert table.evaluate("1234.5", version_key("PyPI", "1234.5")).hits == ()
+
+
+def test_two_event_ranges_compile_straight_to_the_same_intervals() -> None:
+    """``osv_table`` turns [introduced, fixed|last_affected] ranges into their interval without
+    ``build_range``: the same intervals (or the same VersionError) for every combination."""
+    versions = ("0", "1.0", "1.0.0", "1.2.3", "2.0.0-rc1", "1:2.3-4", "v1.0", "not a version!")
+    kinds = ("introduced", "fixed", "last_affected", "limit")
+    checked = direct = 0
+    for eco, rkind, (k1, k2), (v1, v2) in product(
+        ("PyPI", "npm", "Go", "Debian", "Maven"),
+        (RangeKind.ECOSYSTEM, RangeKind.SEMVER),
+        product(kinds, kinds),
+        product(versions, versions),
+    ):
+        rng = AffectedRange(rkind, (RangeEvent(k1, v1), RangeEvent(k2, v2)))
+        order = "semver" if rkind is RangeKind.SEMVER else eco
+        try:
+            expected = list(_intervals(build_range(eco, rng)))
+        except VersionError:
+            expected = None
+        try:
+            got = two_event_interval(order, rng)
+        except VersionError:
+            assert expected is None, (eco, rng)
+            checked += 1
+            continue
+        if got is False:
+            continue  # not the two-event shape: the table takes build_range
+        direct += 1
+        assert expected == ([] if got is None else [got]), (eco, rng)
+        checked += 1
+    assert checked > 1_000 and direct > 600, (checked, direct)
