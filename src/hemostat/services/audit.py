@@ -57,7 +57,7 @@ _CITED = re.compile(r"sha256 ([0-9a-f]{64})")
 
 def _evidence(session: Session, rows: Sequence[AnalysisRecordRow]) -> tuple[int, str]:
     stored: set[str] = set()
-    for doc in vexdocs.by_digest(session, ""):
+    for doc in vexdocs.rows(session):
         if hashlib.sha256(doc.raw).hexdigest() != doc.sha256:
             return len(stored), f"VEX document {doc.sha256} no longer matches its sha256 (edited)"
         stored.add(doc.sha256)

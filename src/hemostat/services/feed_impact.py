@@ -94,7 +94,8 @@ class _NearMisses:
     """CPE keys of the changed records a component key is a near miss of (cached per key)."""
 
     def __init__(self, changed: Sequence[Vulnerability]) -> None:
-        self._index = VulnIndex.build(changed) if changed else None
+        self._changed = [v for v in changed if v.configurations]  # only NVD records name CPEs
+        self._index: VulnIndex | None = None  # built on the first CPE key asked about
         self._seen: dict[str, set[str]] = {}
 
     def keys(self, component_keys: set[str]) -> set[str]:
@@ -108,8 +109,10 @@ class _NearMisses:
         return out
 
     def _near(self, key: str) -> set[str]:
-        if self._index is None or not key.startswith("cpe:"):
+        if not self._changed or not key.startswith("cpe:"):
             return set()
+        if self._index is None:
+            self._index = VulnIndex.build(self._changed)
         _, vendor, product = key.split(":", 2)
         found = {f"cpe:{n.vendor}:{n.product}" for n in self._index.products_like(vendor, product)}
         return found | {key} if found else set()

@@ -125,13 +125,10 @@ class _Context:
         self, product: str, release: str, vulnerability: str, component: str | None,
         scope: str | None = None,
     ) -> Subject:  # fmt: skip
-        if component is not None:  # a name, bom-ref or identity -> the identity
+        hits = self._hits(product, release, vulnerability, component)
+        if not hits and component is not None:  # a component name: resolve it to its identity
             component = resolve_component(self.session, product, release, component)[0]
-        hits = [
-            rf for rf in self.findings(product, release)
-            if rf.finding.vulnerability == vulnerability
-            and component in (None, rf.finding.component, rf.finding.identity)
-        ]  # fmt: skip
+            hits = self._hits(product, release, vulnerability, component)
         if len(hits) != 1:
             what = "no stored finding" if not hits else "several components have"
             raise NotFoundError(
@@ -143,6 +140,15 @@ class _Context:
         f = hits[0].finding
         scopes = tuple(s for s in (scope, f"component:{f.identity}", "product") if s)
         return Subject(product, release, vulnerability, f.component, f.identity, hits[0], scopes)
+
+    def _hits(
+        self, product: str, release: str, vulnerability: str, component: str | None
+    ) -> list[RatedFinding]:
+        return [
+            rf for rf in self.findings(product, release)
+            if rf.finding.vulnerability == vulnerability
+            and component in (None, rf.finding.component, rf.finding.identity)
+        ]  # fmt: skip
 
     def in_force(self, subject: Subject) -> dict[str, rrepo.StoredAnswer]:
         by_scope = self.answers(subject.product)

@@ -54,7 +54,12 @@ def keep(s: Session, row: VexDocumentRow) -> tuple[StoredVexDocument, bool]:
 
 
 def documents(s: Session) -> list[StoredVexDocument]:
-    return [stored(r) for r in s.scalars(select(VexDocumentRow).order_by(VexDocumentRow.id))]
+    return [stored(r) for r in rows(s)]
+
+
+def rows(s: Session) -> list[VexDocumentRow]:
+    """Every stored document with its bytes, oldest first."""
+    return list(s.scalars(select(VexDocumentRow).order_by(VexDocumentRow.id)))
 
 
 def by_digest(s: Session, prefix: str) -> list[VexDocumentRow]:
